@@ -1,0 +1,137 @@
+/**
+ * Calendar arithmetic on ISO dates (`YYYY-MM-DD`), in whole days and full years (周岁).
+ *
+ * Dates are plain strings at every boundary of the project; inside, they are converted to a day
+ * number (days since 1970-01-01, UTC) so that comparisons and differences are integer operations.
+ * No time zone enters here except in {@link todayIn}.
+ */
+
+/** A calendar date written `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** A calendar date split into its parts; `month` is 1-12. */
+export interface DateParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** True for Gregorian leap years. */
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Number of days in `month` (1-12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** True when the parts name a day that exists (no 30 February, no month 13). */
+export function isRealDate(parts: DateParts): boolean {
+  const { year, month, day } = parts;
+  return (
+    Number.isInteger(year) &&
+    Number.isInteger(month) &&
+    Number.isInteger(day) &&
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month)
+  );
+}
+
+/** Splits a `YYYY-MM-DD` string; `undefined` when it is not in that exact shape. */
+export function splitIsoDate(text: string): DateParts | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+}
+
+/** Parses a `YYYY-MM-DD` string that names a real day; `undefined` otherwise. */
+export function parseIsoDate(text: string): DateParts | undefined {
+  const parts = splitIsoDate(text);
+  return parts && isRealDate(parts) ? parts : undefined;
+}
+
+/** Writes parts as `YYYY-MM-DD`. */
+export function formatIsoDate(parts: DateParts): IsoDate {
+  const pad = (n: number, width: number) => String(n).padStart(width, '0');
+  return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}`;
+}
+
+/** Day number of a date: days since 1970-01-01. */
+export function toDayNumber(parts: DateParts): number {
+  const date = new Date(0);
+  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
+  return Math.round(date.getTime() / MS_PER_DAY);
+}
+
+/** The date of a day number. */
+export function fromDayNumber(dayNumber: number): DateParts {
+  const date = new Date(dayNumber * MS_PER_DAY);
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
+/** `date` moved by `days` (negative to go back). */
+export function addDays(date: DateParts, days: number): DateParts {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** `date` moved by whole calendar months, the day clamped to the month's length (31 Jan + 1 = 28/29 Feb). */
+export function addMonths(date: DateParts, months: number): DateParts {
+  const index = date.year * 12 + (date.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
+}
+
+/** Days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: DateParts, to: DateParts): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/** -1, 0 or 1 as `a` is before, on or after `b`. */
+export function compareDates(a: DateParts, b: DateParts): number {
+  return Math.sign(toDayNumber(a) - toDayNumber(b));
+}
+
+/**
+ * The day someone born on `birth` reaches `years` full years of age (周岁).
+ * A 29 February birthday falls on 1 March in common years.
+ */
+export function anniversary(birth: DateParts, years: number): DateParts {
+  const year = birth.year + years;
+  if (birth.month === 2 && birth.day === 29 && !isLeapYear(year)) return { year, month: 3, day: 1 };
+  return { year, month: birth.month, day: birth.day };
+}
+
+/** Full years of age (周岁) on `on`: the number of birthdays reached so far. */
+export function ageOn(birth: DateParts, on: DateParts): number {
+  const years = on.year - birth.year;
+  return compareDates(anniversary(birth, years), on) > 0 ? years - 1 : years;
+}
+
+/**
+ * Today's date in an IANA time zone, e.g. `todayIn('Asia/Shanghai')`.
+ *
+ * **WARNING:** the decision date of the policy is a Shanghai calendar day. Never use the server's
+ * local date: between 16:00 and 24:00 UTC the two differ.
+ */
+export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** The time zone in which the policy's calendar days are counted. */
+export const POLICY_TIME_ZONE = 'Asia/Shanghai';

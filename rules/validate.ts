@@ -1,0 +1,56 @@
+/**
+ * Validation of profiles against the contract, including the checks that depend on the decision date.
+ */
+import { ageOn, compareDates, type DateParts, type IsoDate, parseIsoDate, splitIsoDate } from './dates.js';
+import { fromZodIssues, type Issue } from './issues.js';
+import { type Profile, ProfileSchema } from './profile.js';
+import { fail, ok, type Result } from './result.js';
+
+/** The oldest age a birth date may imply: the contract rejects birth dates over 100 years back. */
+export const MAX_AGE_YEARS = 100;
+
+/**
+ * Checks a birth date against the decision date: a real day, not after `asOf`, at most 100 years before it.
+ * Returns the issues found (none when it is fine).
+ */
+export function birthDateIssues(
+  birthDate: string,
+  asOf: DateParts,
+  path: readonly (string | number)[],
+): Issue[] {
+  const parts = splitIsoDate(birthDate);
+  if (!parts) return [{ path, code: 'date-format', params: { value: birthDate } }];
+  const birth = parseIsoDate(birthDate);
+  if (!birth) return [{ path, code: 'not-a-real-date', params: { value: birthDate } }];
+  if (compareDates(birth, asOf) > 0) return [{ path, code: 'date-in-future', params: { value: birthDate } }];
+  // Age 100 is allowed; the 101st birthday is the first day out.
+  if (ageOn(birth, asOf) > MAX_AGE_YEARS)
+    return [{ path, code: 'date-too-old', params: { value: birthDate, years: MAX_AGE_YEARS } }];
+  return [];
+}
+
+/**
+ * Validates one profile for a decision on `asOf`. Unknown keys, wrong types and enum values,
+ * impossible or implausible dates are all reported, each with its field path (prefixed by `prefix`,
+ * e.g. the item's index in a batch).
+ */
+export function validateProfile(
+  input: unknown,
+  asOf: IsoDate,
+  prefix: readonly (string | number)[] = [],
+): Result<Profile, Issue[]> {
+  const parsed = ProfileSchema.safeParse(input);
+  const asOfParts = parseIsoDate(asOf);
+  if (!asOfParts) throw new RangeError(`asOf must be a real YYYY-MM-DD date, got ${asOf}`);
+  const issues = parsed.success ? [] : fromZodIssues(parsed.error.issues, input, prefix);
+  const birthDate = (input as { birthDate?: unknown } | null)?.birthDate;
+  const birthPath = [...prefix, 'birthDate'];
+  // zod checks only the shape of the date; when the shape is right, check the day itself.
+  const shapeReported = issues.some(
+    (i) => i.path.length === birthPath.length && i.path.at(-1) === 'birthDate',
+  );
+  if (typeof birthDate === 'string' && !shapeReported)
+    issues.push(...birthDateIssues(birthDate, asOfParts, birthPath));
+  if (issues.length > 0 || !parsed.success) return fail(issues);
+  return ok(parsed.data);
+}
