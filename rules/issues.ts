@@ -22,7 +22,8 @@ export type IssueCode =
   | 'education-mode-required'
   | 'unknown-policy'
   | 'unknown-language'
-  | 'empty-input';
+  | 'empty-input'
+  | 'file-unreadable';
 
 /** One problem: where (a path into the input) and what. */
 export interface Issue {

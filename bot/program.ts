@@ -1,0 +1,54 @@
+/**
+ * The `luohu` command line. Each command lives in `commands/`; this file only wires them to commander
+ * and turns every failure into one plain line and a non-zero exit code, never a stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { runCheck } from './commands/check.js';
+import { runDemo } from './commands/demo.js';
+import { processIO } from './io.js';
+
+/** Builds the program; `exit` receives the exit code of the command that ran. */
+export function createProgram(exit: (code: number) => void): Command {
+  const program = new Command('luohu')
+    .description('Shenzhen talent settlement (秒批) consultation: eligibility check, dialogue and chat channels')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'luohu: ')) });
+
+  program
+    .command('check')
+    .description('decide a profile (JSON from FILE, or standard input) per the check contract')
+    .argument('[file]', 'a profile or an array of profiles as JSON; "-" or absent: standard input')
+    .option('--json', 'print the decision as JSON')
+    .option('--as-of <date>', 'decision date YYYY-MM-DD (default: today in Asia/Shanghai)')
+    .addOption(new Option('--lang <lang>', 'language of the explanation: zh-CN or en').default(undefined))
+    .option('--policy <id>', 'policy edition (default: shenzhen-2019)')
+    .action(async (file: string | undefined, options) => exit(await runCheck(file, options, processIO)));
+
+  program
+    .command('start', { isDefault: true })
+    .description('what `npm start` runs: a short demonstration of `check`')
+    .option('--lang <lang>', 'zh-CN or en')
+    .action(async (options: { lang?: string }) => exit(await runDemo(options, processIO)));
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (process.argv shape). */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = createProgram((code) => {
+    process.exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed as one line by commander.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`luohu: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
