@@ -95,6 +95,10 @@ export function fromZodIssues(
           });
         break;
       case 'invalid_value':
+        if (given === undefined) {
+          out.push({ path: at, code: 'required', params: {} });
+          break;
+        }
         out.push({
           path: at,
           code: 'not-in-list',

@@ -1,7 +1,7 @@
 /**
  * Validation of profiles against the contract, including the checks that depend on the decision date.
  */
-import { ageOn, compareDates, type DateParts, type IsoDate, parseIsoDate, splitIsoDate } from './dates.js';
+import { anniversary, compareDates, type DateParts, type IsoDate, parseIsoDate, splitIsoDate } from './dates.js';
 import { fromZodIssues, type Issue } from './issues.js';
 import { type Profile, ProfileSchema } from './profile.js';
 import { fail, ok, type Result } from './result.js';
@@ -23,8 +23,8 @@ export function birthDateIssues(
   const birth = parseIsoDate(birthDate);
   if (!birth) return [{ path, code: 'not-a-real-date', params: { value: birthDate } }];
   if (compareDates(birth, asOf) > 0) return [{ path, code: 'date-in-future', params: { value: birthDate } }];
-  // Age 100 is allowed; the 101st birthday is the first day out.
-  if (ageOn(birth, asOf) > MAX_AGE_YEARS)
+  // Exactly 100 years before the decision date is the earliest birth date accepted.
+  if (compareDates(anniversary(birth, MAX_AGE_YEARS), asOf) < 0)
     return [{ path, code: 'date-too-old', params: { value: birthDate, years: MAX_AGE_YEARS } }];
   return [];
 }
