@@ -35,12 +35,16 @@ export async function benchCheck(size: number, runs: number): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'luohu-bench-'));
   const file = join(dir, 'profiles.json');
   writeFileSync(file, JSON.stringify(profiles));
-  const cli = await time(() => {
-    const run = spawnSync(process.execPath, [CLI, 'check', file, '--json', '--as-of', AS_OF], {
-      maxBuffer: 1 << 30,
-    });
-    if (run.status !== 0) throw new Error(`luohu check exited ${run.status}: ${run.stderr}`);
-  }, Math.max(1, Math.ceil(runs / 2)), 1);
+  const cli = await time(
+    () => {
+      const run = spawnSync(process.execPath, [CLI, 'check', file, '--json', '--as-of', AS_OF], {
+        maxBuffer: 1 << 30,
+      });
+      if (run.status !== 0) throw new Error(`luohu check exited ${run.status}: ${run.stderr}`);
+    },
+    Math.max(1, Math.ceil(runs / 2)),
+    1,
+  );
 
   return [
     { name: `check, library, batch of ${size}`, unit: 'profiles/s', ...summarise(perSecond(library)) },

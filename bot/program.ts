@@ -10,7 +10,9 @@ import { processIO } from './io.js';
 /** Builds the program; `exit` receives the exit code of the command that ran. */
 export function createProgram(exit: (code: number) => void): Command {
   const program = new Command('luohu')
-    .description('Shenzhen talent settlement (秒批) consultation: eligibility check, dialogue and chat channels')
+    .description(
+      'Shenzhen talent settlement (秒批) consultation: eligibility check, dialogue and chat channels',
+    )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError(false)
     .exitOverride()

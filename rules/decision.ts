@@ -69,7 +69,7 @@ export const ExplanationSchema = z.object({
   routes: z.array(RouteExplanationSchema),
   /** Last day at least one met route stays open by age; null when none is met or one has no limit. */
   deadline: isoDate.nullable(),
-  /** Met routes other than `route`, in order: they still hold if `route` closes. */
+  /** Met routes that stay open longer than `route`, in order: they still hold once `route` closes. */
   alternatives: z.array(z.object({ id: z.string(), until: isoDate.nullable() })),
   /** Routes not met but still reachable, closest first (fewest and smallest changes). */
   closest: z.array(z.string()),

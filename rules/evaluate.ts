@@ -118,7 +118,11 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
     ageReadingClause: edition.ageReading.clause,
     routes: evaluated.map(({ unmet: _u, until: _t, ...rest }) => rest),
     deadline,
-    alternatives: met.slice(1).map((r) => ({ id: r.id, until: r.until })),
+    // Only the met routes that outlast the chosen one are a fallback if it closes.
+    alternatives: met
+      .slice(1)
+      .filter((r) => first?.until != null && (r.until === null || r.until > first.until))
+      .map((r) => ({ id: r.id, until: r.until })),
     closest,
     notes: edition.notes.filter((n) => applies(n.when, theCase)).map((n) => n.id),
     interpretations: edition.interpretations.map((i) => i.id),

@@ -1,7 +1,14 @@
 /**
  * Validation of profiles against the contract, including the checks that depend on the decision date.
  */
-import { anniversary, compareDates, type DateParts, type IsoDate, parseIsoDate, splitIsoDate } from './dates.js';
+import {
+  anniversary,
+  compareDates,
+  type DateParts,
+  type IsoDate,
+  parseIsoDate,
+  splitIsoDate,
+} from './dates.js';
 import { fromZodIssues, type Issue } from './issues.js';
 import { type Profile, ProfileSchema } from './profile.js';
 import { fail, ok, type Result } from './result.js';

@@ -22,9 +22,16 @@ export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
 
 /** Option names as people type them, for problems with the options themselves. */
-const OPTION_PATHS: Readonly<Record<string, string>> = { asOf: '--as-of', policy: '--policy', lang: '--lang' };
+const OPTION_PATHS: Readonly<Record<string, string>> = {
+  asOf: '--as-of',
+  policy: '--policy',
+  lang: '--lang',
+};
 
-async function readInput(file: string | undefined, io: CommandIO): Promise<{ text: string } | { issue: Issue }> {
+async function readInput(
+  file: string | undefined,
+  io: CommandIO,
+): Promise<{ text: string } | { issue: Issue }> {
   if (file === undefined || file === '-') {
     return { text: await io.readStdin() };
   }
@@ -67,7 +74,11 @@ export async function runCheck(
 
   const optionIssues: Issue[] = [];
   if (options.lang !== undefined && !isLang(options.lang))
-    optionIssues.push({ path: ['lang'], code: 'unknown-language', params: { value: options.lang, allowed: LANGUAGES.join(', ') } });
+    optionIssues.push({
+      path: ['lang'],
+      code: 'unknown-language',
+      params: { value: options.lang, allowed: LANGUAGES.join(', ') },
+    });
   const settings = resolveSettings({
     ...(options.asOf !== undefined ? { asOf: options.asOf } : {}),
     ...(options.policy !== undefined ? { policy: options.policy } : {}),

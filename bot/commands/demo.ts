@@ -2,7 +2,7 @@
  * What `npm start` shows until the dialogue exists: one sample profile decided and explained, and how
  * to check your own. Replaced by the simulator when the dialogue lands.
  */
-import { todayIn, POLICY_TIME_ZONE } from '../../rules/index.js';
+import { POLICY_TIME_ZONE, todayIn } from '../../rules/index.js';
 import { isLang } from '../i18n.js';
 import type { CommandIO } from '../io.js';
 import { runCheck } from './check.js';

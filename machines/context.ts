@@ -1,0 +1,106 @@
+/**
+ * The consultation's memory and the pure functions that change it. The machine (`consultation.ts`)
+ * only wires these to its events; they are plain functions so they can be tested on their own.
+ */
+import { DEFAULT_EDITION, type Edition, findEdition } from '../rules/index.js';
+import type { QuestionId } from './questions.js';
+import { type Answers, nextQuestion } from './relevance.js';
+import type { Text } from './view.js';
+
+/** What the consultation remembers. Small and plain: it is stored after every message. */
+export interface ConsultationContext {
+  /** Decision date, `YYYY-MM-DD`. */
+  readonly asOf: string;
+  /** Policy edition id. */
+  readonly policy: string;
+  /** The person's language (`zh-CN` or `en`); the machine only stores it. */
+  readonly lang: string;
+  readonly answers: Answers;
+  /** Questions answered, in the order answered (for `back`, and to replay into a newer machine). */
+  readonly order: readonly QuestionId[];
+  /** Questions answered "I don't know" (the cautious value is stored as the answer). */
+  readonly unknown: readonly QuestionId[];
+  /** The birth date was derived from an age, so deadlines are approximate. */
+  readonly approximateAge: boolean;
+  /** The question being asked, or null when there is none (consent, result). */
+  readonly current: QuestionId | null;
+  /** Invalid answers in a row to the current question. */
+  readonly failures: number;
+  /** A one-off message for the next view (a correction, the previous answer after `back`). */
+  readonly notice: Text | null;
+}
+
+/** What a consultation starts from. */
+export interface ConsultationInput {
+  readonly asOf: string;
+  readonly policy?: string;
+  readonly lang?: string;
+}
+
+/** The edition a context names (the default one when the id is not known any more). */
+export function editionOf(context: Pick<ConsultationContext, 'policy'>): Edition {
+  return findEdition(context.policy) ?? DEFAULT_EDITION;
+}
+
+/** A fresh context. */
+export function initialContext(input: ConsultationInput): ConsultationContext {
+  return {
+    asOf: input.asOf,
+    policy: input.policy ?? DEFAULT_EDITION.id,
+    lang: input.lang ?? 'zh-CN',
+    answers: {},
+    order: [],
+    unknown: [],
+    approximateAge: false,
+    current: null,
+    failures: 0,
+    notice: null,
+  };
+}
+
+/** The context with `current` set to the next relevant question (null: ready for the result). */
+export function ask(context: ConsultationContext): ConsultationContext {
+  const current = nextQuestion(context.answers, { asOf: context.asOf, edition: editionOf(context) });
+  return { ...context, current, failures: current === context.current ? context.failures : 0 };
+}
+
+/** How an answer was given. */
+export interface AnswerMeta {
+  /** "I don't know": the cautious value was assumed. */
+  readonly unknown?: boolean;
+  /** A birth date derived from an age. */
+  readonly approximate?: boolean;
+}
+
+/** Records an answer to `question` and moves on to the next relevant question. */
+export function recordAnswer(
+  context: ConsultationContext,
+  question: QuestionId,
+  value: unknown,
+  meta: AnswerMeta = {},
+): ConsultationContext {
+  const answers = { ...context.answers, [question]: value } as Answers;
+  const order = [...context.order.filter((q) => q !== question), question];
+  const unknown = meta.unknown
+    ? [...context.unknown.filter((q) => q !== question), question]
+    : context.unknown.filter((q) => q !== question);
+  const approximateAge = question === 'birthDate' ? Boolean(meta.approximate) : context.approximateAge;
+  return ask({ ...context, answers, order, unknown, approximateAge, current: null, failures: 0 });
+}
+
+/** Forgets one answer (and its "unknown" mark). */
+export function forget(context: ConsultationContext, question: QuestionId): ConsultationContext {
+  const { [question]: _dropped, ...answers } = context.answers;
+  return {
+    ...context,
+    answers,
+    order: context.order.filter((q) => q !== question),
+    unknown: context.unknown.filter((q) => q !== question),
+    approximateAge: question === 'birthDate' ? false : context.approximateAge,
+  };
+}
+
+/** Profile fields not confirmed by the person (answered "I don't know", or a birth date from an age). */
+export function unconfirmedFields(context: ConsultationContext): string[] {
+  return [...context.unknown, ...(context.approximateAge ? ['birthDate'] : [])];
+}

@@ -1,0 +1,167 @@
+/**
+ * A conversation as stored, and the pure functions that start, step, store and restore it.
+ *
+ * Stored form: machine version, policy edition, language, the answers given (in order), and the
+ * XState persisted snapshot. A snapshot of the running machine version is restored as it is; any
+ * other (an older machine, or data that no longer fits) is rebuilt by replaying the answers into a
+ * fresh machine. A stored answer that no longer fits is dropped, so its question is asked again.
+ * Restoring never throws.
+ */
+import { initialTransition, transition } from 'xstate';
+import { z } from 'zod';
+import { consultationMachine, MACHINE_VERSION } from './consultation.js';
+import { type ConsultationContext, type ConsultationInput, editionOf } from './context.js';
+import type { ConsultationEvent } from './events.js';
+import { QUESTION_IDS, type QuestionId } from './questions.js';
+import type { ConsultationSnapshot } from './views.js';
+
+/** One stored answer: question, value, and 1 when it was "I don't know". */
+export type StoredAnswer = readonly [question: QuestionId, value: unknown, unknown?: 1];
+
+/** A conversation as it is stored (JSON). */
+export interface StoredConversation {
+  /** {@link MACHINE_VERSION} of the machine that wrote it. */
+  readonly v: number;
+  readonly policy: string;
+  readonly lang: string;
+  /** Where the person was: still to consent, declined, or in the consultation proper. */
+  readonly stage: 'consent' | 'declined' | 'active';
+  readonly answers: readonly StoredAnswer[];
+  /** The birth date was derived from an age. */
+  readonly approximateAge?: boolean;
+  /** `consultationMachine.getPersistedSnapshot(...)`. */
+  readonly snapshot: unknown;
+}
+
+/** Starts a conversation: the consent question. */
+export function startConversation(input: ConsultationInput): ConsultationSnapshot {
+  return initialTransition(consultationMachine, input)[0];
+}
+
+/** Applies one event. Pure: the snapshot given is not changed. */
+export function stepConversation(
+  snapshot: ConsultationSnapshot,
+  event: ConsultationEvent,
+): ConsultationSnapshot {
+  return transition(consultationMachine, snapshot, event)[0];
+}
+
+function stageOf(snapshot: ConsultationSnapshot): StoredConversation['stage'] {
+  if (snapshot.matches('consent')) return 'consent';
+  if (snapshot.matches('declined')) return 'declined';
+  return 'active';
+}
+
+/** The stored form of a snapshot. The transient notice is not stored. */
+export function storeConversation(snapshot: ConsultationSnapshot): StoredConversation {
+  const { context } = snapshot;
+  const persisted = consultationMachine.getPersistedSnapshot(snapshot) as unknown as {
+    context: ConsultationContext;
+  };
+  return {
+    v: MACHINE_VERSION,
+    policy: context.policy,
+    lang: context.lang,
+    stage: stageOf(snapshot),
+    answers: context.order.map(
+      (q): StoredAnswer =>
+        context.unknown.includes(q) ? [q, context.answers[q], 1] : [q, context.answers[q]],
+    ),
+    ...(context.approximateAge ? { approximateAge: true } : {}),
+    snapshot: { ...persisted, context: { ...persisted.context, notice: null } },
+  };
+}
+
+const questionId = z.enum(QUESTION_IDS);
+const textSchema = z.object({ key: z.string(), params: z.record(z.string(), z.unknown()).optional() });
+/** What a persisted snapshot of this machine version must look like to be restored as it is. */
+const PersistedSchema = z.object({
+  status: z.literal('active'),
+  value: z.union([
+    z.enum(['consent', 'declined']),
+    z.object({ active: z.enum(['interview', 'result', 'summary']) }),
+  ]),
+  context: z.object({
+    asOf: z.string(),
+    policy: z.string(),
+    lang: z.string(),
+    answers: z.record(z.string(), z.unknown()),
+    order: z.array(questionId),
+    unknown: z.array(questionId),
+    approximateAge: z.boolean(),
+    current: questionId.nullable(),
+    failures: z.number().int().min(0),
+    notice: textSchema.nullable(),
+  }),
+});
+
+const StoredSchema = z.object({
+  v: z.number(),
+  policy: z.string(),
+  lang: z.string(),
+  stage: z.enum(['consent', 'declined', 'active']),
+  answers: z.array(
+    z.union([z.tuple([questionId, z.unknown()]), z.tuple([questionId, z.unknown(), z.literal(1)])]),
+  ),
+  approximateAge: z.boolean().optional(),
+  snapshot: z.unknown(),
+});
+
+/** The outcome of {@link restoreConversation}. */
+export interface Restored {
+  readonly snapshot: ConsultationSnapshot;
+  /** How it was restored: as stored, or rebuilt from the answers (a new machine version, or bad data). */
+  readonly how: 'restored' | 'rebuilt';
+}
+
+/** Rebuilds a conversation from its answers alone, in a fresh machine. */
+export function rebuildConversation(
+  stored: Pick<StoredConversation, 'policy' | 'lang' | 'stage' | 'answers' | 'approximateAge'>,
+  asOf: string,
+): ConsultationSnapshot {
+  let snapshot = startConversation({
+    asOf,
+    policy: editionOf({ policy: stored.policy }).id,
+    lang: stored.lang,
+  });
+  if (stored.stage === 'declined') return stepConversation(snapshot, { type: 'CHOOSE', id: 'decline' });
+  if (stored.stage === 'consent' && stored.answers.length === 0) return snapshot;
+  snapshot = stepConversation(snapshot, { type: 'CHOOSE', id: 'agree' });
+  for (const [question, value, unknown] of stored.answers) {
+    snapshot = stepConversation(snapshot, {
+      type: 'ANSWER',
+      question,
+      value,
+      ...(unknown ? { unknown: true } : {}),
+      ...(question === 'birthDate' && stored.approximateAge ? { approximate: true } : {}),
+    });
+  }
+  return snapshot;
+}
+
+/**
+ * Restores a stored conversation (any JSON value; never throws). `asOf` is today's date: a
+ * rebuilt conversation is decided for it, and a restored one is moved to it.
+ */
+export function restoreConversation(stored: unknown, asOf: string, fallback: ConsultationInput): Restored {
+  const shape = StoredSchema.safeParse(stored);
+  if (!shape.success) return { snapshot: startConversation({ ...fallback, asOf }), how: 'rebuilt' };
+  const record = shape.data as StoredConversation;
+  if (record.v === MACHINE_VERSION) {
+    const persisted = PersistedSchema.safeParse(record.snapshot);
+    if (persisted.success) {
+      try {
+        const snapshot = consultationMachine.resolveState({
+          value: persisted.data.value,
+          context: persisted.data.context as ConsultationContext,
+        });
+        const moved =
+          snapshot.context.asOf === asOf ? snapshot : stepConversation(snapshot, { type: 'CLOCK', asOf });
+        return { snapshot: moved, how: 'restored' };
+      } catch {
+        // Falls through to a rebuild: the snapshot does not fit this machine.
+      }
+    }
+  }
+  return { snapshot: rebuildConversation(record, asOf), how: 'rebuilt' };
+}

@@ -1,0 +1,121 @@
+/**
+ * The view of a consultation snapshot: what to show the person now. Pure, derived from the snapshot
+ * alone (the decision is recomputed here rather than stored, so stored conversations stay small).
+ */
+import type { SnapshotFrom } from 'xstate';
+import { type Decision, decide } from '../rules/index.js';
+import { type consultationMachine, EDIT_PREFIX } from './consultation.js';
+import type { ConsultationContext } from './context.js';
+import { editionOf, unconfirmedFields } from './context.js';
+import { answerParam, optionKey } from './display.js';
+import { presentDecision } from './present/decision.js';
+import { type QuestionId, questionOf } from './questions.js';
+import { profileFrom } from './relevance.js';
+import { type Block, type Choice, type Text, text, type View } from './view.js';
+
+/** A snapshot of the consultation machine. */
+export type ConsultationSnapshot = SnapshotFrom<typeof consultationMachine>;
+
+/** After this many invalid answers in a row, the question's help line and its choices are offered. */
+export const FAILURES_BEFORE_HELP = 2;
+
+const line = (t: Text): Block => ({ kind: 'line', text: t });
+const choice = (id: string, key: string, params?: Text['params']): Choice => ({
+  id,
+  label: text(key, params),
+});
+
+/** The choices of a question: its options (or yes/no), and "not sure" where that is accepted. */
+export function questionChoices(question: QuestionId): Choice[] {
+  const q = questionOf(question);
+  const options = q.kind.type === 'choice' ? q.kind.options : q.kind.type === 'yes-no' ? ['yes', 'no'] : [];
+  const choices = options.map((o) => choice(o, optionKey(question, o)));
+  return q.ifUnknown !== undefined ? [...choices, choice('unknown', 'common.unknown')] : choices;
+}
+
+/** The decision the answers so far lead to. */
+export function decisionOf(context: ConsultationContext): Decision {
+  return decide(profileFrom(context.answers), {
+    asOf: context.asOf,
+    edition: editionOf(context),
+    unconfirmed: unconfirmedFields(context),
+  });
+}
+
+function stateName(snapshot: ConsultationSnapshot): string {
+  const value = snapshot.value;
+  if (typeof value === 'string') return value;
+  return Object.entries(value)
+    .map(([parent, child]) => `${parent}.${String(child)}`)
+    .join(',');
+}
+
+/** What to show for a snapshot. */
+export function viewOf(snapshot: ConsultationSnapshot): View {
+  const { context } = snapshot;
+  const base = {
+    state: stateName(snapshot),
+    lang: context.lang,
+    ...(context.notice ? { notice: context.notice } : {}),
+  };
+  if (snapshot.matches('consent'))
+    return {
+      ...base,
+      kind: 'consent',
+      blocks: [line(text('consent.intro')), line(text('consent.data')), line(text('consent.ask'))],
+      choices: [choice('agree', 'consent.agree'), choice('decline', 'consent.decline')],
+    };
+  if (snapshot.matches('declined'))
+    return {
+      ...base,
+      kind: 'declined',
+      blocks: [line(text('declined.body'))],
+      choices: [choice('start', 'declined.start')],
+    };
+  if (snapshot.matches('deleted'))
+    return { ...base, kind: 'deleted', blocks: [line(text('deleted.body'))], choices: [] };
+  if (snapshot.matches({ active: 'summary' })) {
+    const answered = context.order;
+    return {
+      ...base,
+      kind: 'summary',
+      blocks: [
+        { kind: 'heading', text: text(answered.length ? 'summary.heading' : 'summary.empty') },
+        ...answered.map(
+          (q): Block => ({
+            kind: 'item',
+            text: text('summary.item', {
+              question: { t: `question.${q}.short` },
+              answer: answerParam(q, context.answers[q], context.unknown.includes(q)),
+            }),
+          }),
+        ),
+        line(text('summary.hint')),
+      ],
+      choices: [
+        ...answered.map((q) =>
+          choice(`${EDIT_PREFIX}${q}`, 'summary.change', { question: { t: `question.${q}.short` } }),
+        ),
+        choice('continue', 'summary.continue'),
+      ],
+    };
+  }
+  if (snapshot.matches({ active: 'result' })) {
+    const decision = decisionOf(context);
+    return {
+      ...base,
+      kind: 'result',
+      blocks: presentDecision(decision, { approximateAge: context.approximateAge }),
+      choices: [choice('edit', 'result.edit'), choice('restart', 'result.restart')],
+      decision,
+    };
+  }
+  const question = context.current ?? 'birthDate';
+  const correcting = context.failures > 0;
+  const blocks: Block[] = correcting
+    ? context.failures >= FAILURES_BEFORE_HELP
+      ? [line(text(`question.${question}.help`))]
+      : []
+    : [line(text(`question.${question}.prompt`))];
+  return { ...base, kind: 'question', question, blocks, choices: questionChoices(question) };
+}
