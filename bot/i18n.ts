@@ -77,10 +77,24 @@ export function createI18n(overrides: LocaleOverrides = {}): I18n {
 /** Plural suffixes i18next adds to a key (CLDR categories). */
 const PLURAL_SUFFIXES = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
 
+/** Answers of {@link hasSentence}, per i18n instance (resources do not change once created). */
+const sentenceCache = new WeakMap<I18n, Map<string, boolean>>();
+
 /** True when `lang` itself (not its fallback) has a sentence for `key`, in any plural form. */
 export function hasSentence(i18n: I18n, lang: Lang, key: string): boolean {
-  const isSentence = (k: string) => typeof i18n.getResource(lang, 'translation', k) === 'string';
-  return isSentence(key) || PLURAL_SUFFIXES.some((s) => isSentence(`${key}_${s}`));
+  let cache = sentenceCache.get(i18n);
+  if (!cache) {
+    cache = new Map();
+    sentenceCache.set(i18n, cache);
+  }
+  const cacheKey = `${lang}\u0000${key}`;
+  let found = cache.get(cacheKey);
+  if (found === undefined) {
+    const isSentence = (k: string) => typeof i18n.getResource(lang, 'translation', k) === 'string';
+    found = isSentence(key) || PLURAL_SUFFIXES.some((s) => isSentence(`${key}_${s}`));
+    cache.set(cacheKey, found);
+  }
+  return found;
 }
 
 /** Called with each key that has no sentence in the language being rendered. */

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './commands/check.js';
-import { runDemo } from './commands/demo.js';
+import { runSimulate, type SimulateOptions } from './commands/simulate.js';
 import { processIO } from './io.js';
 
 /** Builds the program; `exit` receives the exit code of the command that ran. */
@@ -28,11 +28,21 @@ export function createProgram(exit: (code: number) => void): Command {
     .option('--policy <id>', 'policy edition (default: shenzhen-2019)')
     .action(async (file: string | undefined, options) => exit(await runCheck(file, options, processIO)));
 
-  program
-    .command('start', { isDefault: true })
-    .description('what `npm start` runs: a short demonstration of `check`')
-    .option('--lang <lang>', 'zh-CN or en')
-    .action(async (options: { lang?: string }) => exit(await runDemo(options, processIO)));
+  const simulate = (name: string, description: string, extra: boolean) => {
+    const command = program
+      .command(name, { isDefault: name === 'start' })
+      .description(description)
+      .option('--lang <lang>', 'language: zh-CN (default) or en')
+      .option('--as-of <date>', 'decide for this date YYYY-MM-DD (default: today in Asia/Shanghai)');
+    if (extra)
+      command
+        .option('--script <files...>', 'replay dialogue scripts (YAML or JSON) and report any mismatch')
+        .option('--record <file>', 'save this session as a dialogue script')
+        .option('--jsonl', 'machine mode: one message per line in, one JSON view per line out');
+    command.action(async (options: SimulateOptions) => exit(await runSimulate(options, processIO)));
+  };
+  simulate('simulate', 'chat with the consultation in the terminal, or replay/record dialogue scripts', true);
+  simulate('start', 'what `npm start` runs: the terminal simulator', false);
 
   return program;
 }

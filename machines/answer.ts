@@ -5,6 +5,7 @@
 import { birthDateIssues, fail, ok, parseIsoDate, type Result } from '../rules/index.js';
 import { birthDateRange, parseDate } from './answers/date.js';
 import { parseMonths } from './answers/months.js';
+import { compactKey } from './answers/normalise.js';
 import { isUnknown } from './answers/unknown.js';
 import { parseYesNo } from './answers/yes-no.js';
 import type { ConsultationEvent } from './events.js';
@@ -123,8 +124,17 @@ export function parseAnswer(
   }
 }
 
+/** Replies to the consent question beyond yes and no (compared after {@link compactKey}). */
+export const CONSENT_WORDS: Readonly<Record<'agree' | 'decline', readonly string[]>> = {
+  agree: ['agree', 'i agree', 'accept', 'i accept', 'yes i agree', '我同意', '同意并开始', '接受'],
+  decline: ['disagree', 'i disagree', 'decline', 'i decline', 'refuse', '我不同意', '拒绝', '不接受'],
+};
+
 /** Reads a typed reply to the consent question: true (agrees), false (declines), undefined (unclear). */
 export function parseConsent(typed: string): boolean | undefined {
+  const key = compactKey(typed);
+  if (CONSENT_WORDS.agree.some((w) => compactKey(w) === key)) return true;
+  if (CONSENT_WORDS.decline.some((w) => compactKey(w) === key)) return false;
   const parsed = parseYesNo(typed);
   return parsed.ok && parsed.value.kind === 'value' ? parsed.value.value : undefined;
 }

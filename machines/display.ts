@@ -4,7 +4,8 @@ import type { Param } from './view.js';
 
 /** The label key of a choice question's option, or of yes/no/unknown. */
 export function optionKey(question: QuestionId, option: string): string {
-  if (option === 'yes' || option === 'no' || option === 'unknown') return `common.${option}`;
+  if (option === 'yes' || option === 'no') return `choice.${option}`;
+  if (option === 'unknown') return 'common.unknown';
   return `question.${question}.options.${option}`;
 }
 
@@ -17,7 +18,7 @@ export function answerParam(question: QuestionId, value: unknown, unknown = fals
     case 'date':
       return { date: String(value) };
     case 'months':
-      return { t: 'common.months', params: { count: Number(value) } };
+      return { t: 'common.monthCount', params: { count: Number(value) } };
     case 'yes-no':
       return { t: value ? 'common.yes' : 'common.no' };
     case 'choice':

@@ -57,6 +57,11 @@ export interface Question {
   readonly ifUnknown?: AnswerValue;
   /** What the question settles: eligibility (asked while no route is met) or the case's details. */
   readonly stage: 'eligibility' | 'case';
+  /**
+   * When the contract requires the field whatever its effect (the degree's mode, once there is a
+   * degree): then it is asked even if it cannot change the verdict, so the profile stays complete.
+   */
+  readonly requiredWhen?: (answers: { readonly education?: string }) => boolean;
 }
 
 const yesNo = { type: 'yes-no' } as const;
@@ -70,6 +75,7 @@ export const QUESTIONS: readonly Question[] = [
     kind: { type: 'choice', options: EDUCATION_MODES },
     ifUnknown: 'non-regular',
     stage: 'eligibility',
+    requiredWhen: (answers) => answers.education !== undefined && answers.education !== 'none',
   },
   { id: 'overseasDegree', kind: { type: 'choice', options: OVERSEAS_DEGREES }, stage: 'eligibility' },
   { id: 'overseasScholar', kind: yesNo, ifUnknown: false, stage: 'eligibility' },

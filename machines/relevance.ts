@@ -5,6 +5,7 @@
  * - Eligibility questions are asked while no route is met, and only for a field that a still-open
  *   route depends on: a route whose every failed condition reads at least one unanswered field.
  *   (A route failed on age, or on an answered field, cannot be opened by asking more.)
+ * - A field the contract requires (the degree's mode, once there is a degree) is always asked.
  * - Case questions (credit, settlement, hukou province) are asked only once a route is met; the
  *   settlement options only until one fits, since the first that fits is the recommendation.
  */
@@ -76,6 +77,7 @@ export function nextQuestion(answers: Answers, options: RelevanceOptions): Quest
 
   for (const question of QUESTIONS) {
     if (answered(question.id)) continue;
+    if (question.requiredWhen?.(answers)) return question.id;
     if (question.stage === 'eligibility') {
       if (opening.has(question.id)) return question.id;
     } else if (eligible && !(settled && (settlementFields as readonly string[]).includes(question.id))) {
