@@ -6,12 +6,23 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchCheck, type Row } from './check.js';
+import { questionCounts } from './questions.js';
+import { summarise } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
 
 const rows: Row[] = await benchCheck(quick ? 50 : 10_000, quick ? 1 : 7);
+
+const counts = questionCounts(quick ? 50 : 10_000, '2026-11-28');
+const histogram = new Map<number, number>();
+for (const n of counts) histogram.set(n, (histogram.get(n) ?? 0) + 1);
+rows.push({
+  name: `questions to a decision, ${counts.length} generated people`,
+  unit: 'questions',
+  ...summarise(counts),
+});
 
 const header = [
   '# Benchmark results',
@@ -23,6 +34,14 @@ const header = [
   '| --- | --- | ---: | ---: | ---: |',
 ];
 const table = rows.map((r) => `| ${r.name} | ${r.unit} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} |`);
-const report = `${[...header, ...table].join('\n')}\n`;
+const distribution = [
+  '',
+  'Questions asked per person (how many people asked N questions):',
+  '',
+  '| questions | people |',
+  '| ---: | ---: |',
+  ...[...histogram.entries()].sort((a, b) => a[0] - b[0]).map(([n, people]) => `| ${n} | ${people} |`),
+];
+const report = `${[...header, ...table, ...distribution].join('\n')}\n`;
 process.stdout.write(report);
 if (!quick) writeFileSync(fileURLToPath(new URL('../../bench/RESULTS.md', import.meta.url)), report);

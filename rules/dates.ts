@@ -17,7 +17,6 @@ export interface DateParts {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const MS_PER_DAY = 86_400_000;
 
 /** True for Gregorian leap years. */
 export function isLeapYear(year: number): boolean {
@@ -60,21 +59,38 @@ export function parseIsoDate(text: string): DateParts | undefined {
 
 /** Writes parts as `YYYY-MM-DD`. */
 export function formatIsoDate(parts: DateParts): IsoDate {
-  const pad = (n: number, width: number) => String(n).padStart(width, '0');
-  return `${pad(parts.year, 4)}-${pad(parts.month, 2)}-${pad(parts.day, 2)}`;
+  const { year, month, day } = parts;
+  const y = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${y}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
-/** Day number of a date: days since 1970-01-01. */
+/**
+ * Day number of a date: days since 1970-01-01 (proleptic Gregorian calendar).
+ * Integer arithmetic after Howard Hinnant's `days_from_civil`, so no Date object is made.
+ */
 export function toDayNumber(parts: DateParts): number {
-  const date = new Date(0);
-  date.setUTCFullYear(parts.year, parts.month - 1, parts.day);
-  return Math.round(date.getTime() / MS_PER_DAY);
+  const y = parts.month <= 2 ? parts.year - 1 : parts.year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (parts.month + (parts.month > 2 ? -3 : 9)) + 2) / 5) + parts.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
-/** The date of a day number. */
+/** The date of a day number (Howard Hinnant's `civil_from_days`). */
 export function fromDayNumber(dayNumber: number): DateParts {
-  const date = new Date(dayNumber * MS_PER_DAY);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+  const z = dayNumber + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /** `date` moved by `days` (negative to go back). */
