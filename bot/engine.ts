@@ -10,7 +10,7 @@ import {
 } from '../machines/conversation.js';
 import type { ConsultationEvent } from '../machines/events.js';
 import { interpret } from '../machines/interpret.js';
-import type { Choice, View } from '../machines/view.js';
+import { type Choice, text, type View } from '../machines/view.js';
 import type { ConsultationSnapshot } from '../machines/views.js';
 import { viewOf } from '../machines/views.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
@@ -20,7 +20,8 @@ import type { ConversationStore } from './storage/store.js';
 /** What a person sent: typed text, a tapped choice (by id), or a command. */
 export type Input =
   | { readonly text: string }
-  | { readonly choice: string }
+  /** A tapped choice; `seq` is the turn of the view that showed it (omit it to skip the staleness check). */
+  | { readonly choice: string; readonly seq?: number }
   | { readonly command: Extract<ConsultationEvent, { type: 'COMMAND' }>['command']; readonly lang?: string };
 
 /** Options of {@link Engine}. */
@@ -34,6 +35,9 @@ export interface EngineOptions {
   readonly i18n?: I18n;
 }
 
+/** What a channel keeps with a conversation. */
+export type Meta = Readonly<Record<string, string | number>>;
+
 /** The outcome of one input. */
 export interface Turn {
   readonly view: View;
@@ -41,6 +45,12 @@ export interface Turn {
   readonly erased: boolean;
   /** How the conversation was loaded: new, as stored, or rebuilt from its answers. */
   readonly loaded: 'new' | 'restored' | 'rebuilt';
+  /** The turn number of `view`: buttons of this view carry it. */
+  readonly seq: number;
+  /** True when a tapped choice belonged to an older view: nothing changed, the current view is shown. */
+  readonly stale: boolean;
+  /** What the channel stored with the conversation before this input. */
+  readonly meta: Meta;
 }
 
 /** Runs conversations over a {@link ConversationStore}. */
@@ -69,13 +79,27 @@ export class Engine {
     return labels;
   };
 
-  async #load(key: string, lang: Lang): Promise<{ snapshot: ConsultationSnapshot; loaded: Turn['loaded'] }> {
+  async #load(key: string, lang: Lang) {
     const asOf = this.#today();
     const stored = await this.#store.get(key);
     const input = { asOf, lang, ...(this.#policy ? { policy: this.#policy } : {}) };
-    if (stored === undefined) return { snapshot: startConversation(input), loaded: 'new' };
+    if (stored === undefined)
+      return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {} };
     const restored = restoreConversation(stored, asOf, input);
-    return { snapshot: restored.snapshot, loaded: restored.how };
+    return {
+      snapshot: restored.snapshot,
+      loaded: restored.how,
+      seq: stored.seq ?? 0,
+      meta: stored.meta ?? {},
+    };
+  }
+
+  async #save(key: string, snapshot: ConsultationSnapshot, seq: number, meta: Meta): Promise<void> {
+    await this.#store.set(key, {
+      ...storeConversation(snapshot),
+      seq,
+      ...(Object.keys(meta).length ? { meta } : {}),
+    });
   }
 
   /**
@@ -83,14 +107,19 @@ export class Engine {
    * for a new conversation (e.g. the person's Telegram language).
    */
   async current(key: string, lang: string = DEFAULT_LANG): Promise<Turn> {
-    const { snapshot, loaded } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
-    if (loaded !== 'restored') await this.#store.set(key, storeConversation(snapshot));
-    return { view: viewOf(snapshot), erased: false, loaded };
+    const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
+    if (loaded !== 'restored') await this.#save(key, snapshot, seq, meta);
+    return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, meta };
   }
 
   /** Applies one input to `key`'s conversation, stores it, and returns what to show. */
   async send(key: string, input: Input, lang: string = DEFAULT_LANG): Promise<Turn> {
-    const { snapshot, loaded } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
+    const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
+    if ('choice' in input && input.seq !== undefined && input.seq !== seq) {
+      // A button of an older view (or of a conversation since restarted): change nothing, say so.
+      const view = { ...viewOf(snapshot), notice: text('notice.moved-on') };
+      return { view, erased: false, loaded, seq, stale: true, meta };
+    }
     const event: ConsultationEvent =
       'text' in input
         ? interpret(input.text, viewOf(snapshot), this.labelsOf)
@@ -101,10 +130,19 @@ export class Engine {
     const view = viewOf(next);
     if (view.kind === 'deleted') {
       await this.#store.delete(key);
-      return { view, erased: true, loaded };
+      return { view, erased: true, loaded, seq: 0, stale: false, meta };
     }
-    await this.#store.set(key, storeConversation(next));
-    return { view, erased: false, loaded };
+    await this.#save(key, next, seq + 1, meta);
+    return { view, erased: false, loaded, seq: seq + 1, stale: false, meta };
+  }
+
+  /**
+   * Stores what a channel keeps with `key`'s conversation (replacing it), e.g. the id of the message
+   * that carries the current buttons. Does nothing when there is no conversation.
+   */
+  async remember(key: string, meta: Meta): Promise<void> {
+    const stored = await this.#store.get(key);
+    if (stored) await this.#store.set(key, { ...stored, meta });
   }
 
   /** Erases `key`'s conversation. */

@@ -76,7 +76,12 @@ export const consultationMachine = setup({
       if (question === null) return {};
       if (event.type !== 'TEXT' && event.type !== 'CHOOSE') return {};
       const parsed = parseAnswer(question, event, context);
-      if (!parsed.ok) return { notice: parsed.error, failures: context.failures + 1 };
+      if (!parsed.ok) {
+        // A button of an earlier view is not a wrong answer; a typed one is, with the most specific correction.
+        if (parsed.error.key === 'notice.moved-on') return { notice: parsed.error };
+        const notice = event.type === 'TEXT' && event.problem ? event.problem : parsed.error;
+        return { notice, failures: context.failures + 1 };
+      }
       const next = recordAnswer(context, question, parsed.value.value, parsed.value);
       if (parsed.value.unknown)
         // "I don't know" is an answer: say what is assumed and how to find out.

@@ -31,6 +31,10 @@ export interface StoredConversation {
   readonly approximateAge?: boolean;
   /** `consultationMachine.getPersistedSnapshot(...)`. */
   readonly snapshot: unknown;
+  /** Inputs applied so far; lets a channel tell a button of an older view from a current one. */
+  readonly seq?: number;
+  /** What a channel keeps with the conversation (e.g. the message that carries the buttons). */
+  readonly meta?: Readonly<Record<string, string | number>>;
 }
 
 /** Starts a conversation: the consent question. */
@@ -105,6 +109,8 @@ const StoredSchema = z.object({
   ),
   approximateAge: z.boolean().optional(),
   snapshot: z.unknown(),
+  seq: z.number().int().min(0).optional(),
+  meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
 
 /** The outcome of {@link restoreConversation}. */

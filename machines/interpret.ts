@@ -5,8 +5,9 @@
  */
 import { parseChoice } from './answers/choice.js';
 import { parseCommand } from './answers/commands.js';
+import { parseYesNo } from './answers/yes-no.js';
 import type { ConsultationEvent } from './events.js';
-import { QUESTION_IDS, type QuestionId, questionOf } from './questions.js';
+import { optionWords, QUESTION_IDS, type QuestionId, questionOf } from './questions.js';
 import type { Choice, View } from './view.js';
 
 /** The rendered labels of a choice, in every language the bot speaks. */
@@ -26,10 +27,22 @@ export function interpret(typed: string, view: View, labelsOf: LabelsOf): Consul
     isQuestionId(view.question) &&
     ['date', 'months'].includes(questionOf(view.question).kind.type);
   if (freeForm && /^\s*[\d０-９]/.test(typed)) return { type: 'TEXT', text: typed };
+  const question =
+    view.kind === 'question' && isQuestionId(view.question) ? questionOf(view.question) : undefined;
   const picked = parseChoice(
     typed,
-    view.choices.map((c) => ({ id: c.id, labels: labelsOf(c) })),
+    view.choices.map((c) => ({
+      id: c.id,
+      labels: [...labelsOf(c), ...(question ? optionWords(question, c.id).slice(1) : [])],
+    })),
   );
   if (picked.ok && picked.value.kind === 'value') return { type: 'CHOOSE', id: picked.value.value };
-  return { type: 'TEXT', text: typed };
+  if (question?.yesNo) {
+    const yes = parseYesNo(typed);
+    if (yes.ok && yes.value.kind === 'value')
+      return { type: 'CHOOSE', id: yes.value.value ? question.yesNo.yes : question.yesNo.no };
+  }
+  // The specific reason the text matched no option (a number out of range, two options at once).
+  const problem = !picked.ok && picked.error.key !== 'answer.choice.unrecognised' ? picked.error : undefined;
+  return { type: 'TEXT', text: typed, ...(problem ? { problem } : {}) };
 }

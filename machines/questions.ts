@@ -62,6 +62,13 @@ export interface Question {
    * degree): then it is asked even if it cannot change the verdict, so the profile stays complete.
    */
   readonly requiredWhen?: (answers: { readonly education?: string }) => boolean;
+  /**
+   * Words people type for an option besides its label (vocabulary for recognising input, in both
+   * languages), e.g. 学士 for a bachelor's degree.
+   */
+  readonly synonyms?: Readonly<Record<string, readonly string[]>>;
+  /** For a choice question asked as a yes/no question: the option a plain yes or no means. */
+  readonly yesNo?: { readonly yes: string; readonly no: string };
 }
 
 const yesNo = { type: 'yes-no' } as const;
@@ -69,18 +76,112 @@ const yesNo = { type: 'yes-no' } as const;
 /** The catalogue, in asking order. */
 export const QUESTIONS: readonly Question[] = [
   { id: 'birthDate', kind: { type: 'date' }, stage: 'eligibility' },
-  { id: 'education', kind: { type: 'choice', options: EDUCATION_LEVELS }, stage: 'eligibility' },
+  {
+    id: 'education',
+    kind: { type: 'choice', options: EDUCATION_LEVELS },
+    stage: 'eligibility',
+    synonyms: {
+      none: [
+        '无',
+        '没有',
+        '中专',
+        '高中',
+        '初中',
+        '小学',
+        '技校',
+        '职高',
+        'none',
+        'high school',
+        'no degree',
+      ],
+      college: ['大专', '专科', '高职', 'college', 'associate', 'associate degree', 'junior college'],
+      bachelor: [
+        '本科',
+        '学士',
+        '大学本科',
+        'bachelor',
+        "bachelor's",
+        'bachelors',
+        'ba',
+        'bsc',
+        'undergraduate',
+      ],
+      master: ['硕士', '硕士研究生', 'master', "master's", 'masters', 'msc', 'ma', 'mba'],
+      doctorate: ['博士', '博士研究生', 'doctorate', 'doctor', 'phd', 'ph.d', 'doctoral'],
+    },
+  },
   {
     id: 'educationMode',
     kind: { type: 'choice', options: EDUCATION_MODES },
     ifUnknown: 'non-regular',
     stage: 'eligibility',
     requiredWhen: (answers) => answers.education !== undefined && answers.education !== 'none',
+    yesNo: { yes: 'regular', no: 'non-regular' },
+    synonyms: {
+      regular: [
+        '统招',
+        '是统招',
+        '统招的',
+        '全日制',
+        '普通全日制',
+        '普通高等教育',
+        '统招专升本',
+        'regular',
+        'full-time',
+        'full time',
+        'gaokao',
+      ],
+      'non-regular': [
+        '非统招',
+        '成人高考',
+        '成考',
+        '成人教育',
+        '函授',
+        '夜大',
+        '业余',
+        '自考',
+        '自学考试',
+        '电大',
+        '国家开放大学',
+        '开放大学',
+        '网络教育',
+        '网教',
+        '远程教育',
+        'adult',
+        'adult education',
+        'self-study',
+        'self study',
+        'online',
+        'open university',
+        'correspondence',
+        'part-time adult',
+      ],
+    },
   },
-  { id: 'overseasDegree', kind: { type: 'choice', options: OVERSEAS_DEGREES }, stage: 'eligibility' },
+  {
+    id: 'overseasDegree',
+    kind: { type: 'choice', options: OVERSEAS_DEGREES },
+    stage: 'eligibility',
+    synonyms: {
+      none: ['无', '没有', '没有留学', '没留过学', 'none', 'no', 'no degree abroad'],
+      bachelor: ['学士', '本科', 'bachelor', "bachelor's", 'bachelors', 'ba', 'bsc'],
+      master: ['硕士', 'master', "master's", 'masters', 'msc', 'ma', 'mba'],
+      doctorate: ['博士', 'doctorate', 'phd', 'ph.d', 'doctoral'],
+    },
+  },
   { id: 'overseasScholar', kind: yesNo, ifUnknown: false, stage: 'eligibility' },
   { id: 'highLevelTalent', kind: yesNo, ifUnknown: false, stage: 'eligibility' },
-  { id: 'skill', kind: { type: 'choice', options: SKILL_LEVELS }, stage: 'eligibility' },
+  {
+    id: 'skill',
+    kind: { type: 'choice', options: SKILL_LEVELS },
+    stage: 'eligibility',
+    synonyms: {
+      none: ['无', '没有', '没有证书', '没有职业资格', 'none', 'no certificate'],
+      'senior-worker': ['高级工', '三级', '三级职业资格', 'senior worker', 'level 3'],
+      technician: ['技师', '二级', '二级职业资格', 'technician', 'level 2'],
+      'senior-technician': ['高级技师', '一级', '一级职业资格', 'senior technician', 'level 1'],
+    },
+  },
   { id: 'skillInCatalog', kind: yesNo, ifUnknown: false, stage: 'eligibility' },
   { id: 'skillObtainedInShenzhen', kind: yesNo, ifUnknown: false, stage: 'eligibility' },
   { id: 'skillLevelTestPassed', kind: yesNo, ifUnknown: false, stage: 'eligibility' },
@@ -115,3 +216,8 @@ export const CONDITION_FIELDS: Readonly<Record<ConditionId, readonly QuestionId[
   'social-insurance': ['socialInsuranceMonths'],
   age: ['birthDate'],
 };
+
+/** What a typed word can stand for in a choice question: the option ids with their synonyms. */
+export function optionWords(question: Question, option: string): readonly string[] {
+  return [option, ...(question.synonyms?.[option] ?? [])];
+}

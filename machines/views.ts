@@ -3,15 +3,15 @@
  * alone (the decision is recomputed here rather than stored, so stored conversations stay small).
  */
 import type { SnapshotFrom } from 'xstate';
-import { type Decision, decide } from '../rules/index.js';
+import { ageOn, type Decision, decide, parseIsoDate } from '../rules/index.js';
 import { type consultationMachine, EDIT_PREFIX } from './consultation.js';
 import type { ConsultationContext } from './context.js';
 import { editionOf, unconfirmedFields } from './context.js';
 import { answerParam, optionKey } from './display.js';
 import { presentDecision } from './present/decision.js';
-import { type QuestionId, questionOf } from './questions.js';
+import { QUESTION_IDS, type QuestionId, questionOf } from './questions.js';
 import { profileFrom } from './relevance.js';
-import { type Block, type Choice, type Text, text, type View } from './view.js';
+import { type Block, type Choice, type Param, type Text, text, type View } from './view.js';
 
 /** A snapshot of the consultation machine. */
 export type ConsultationSnapshot = SnapshotFrom<typeof consultationMachine>;
@@ -31,6 +31,15 @@ export function questionChoices(question: QuestionId): Choice[] {
   const options = q.kind.type === 'choice' ? q.kind.options : q.kind.type === 'yes-no' ? ['yes', 'no'] : [];
   const choices = options.map((o) => choice(o, optionKey(question, o)));
   return q.ifUnknown !== undefined ? [...choices, choice('unknown', 'common.unknown')] : choices;
+}
+
+/** A birth date derived from an age, shown as that age. */
+function approximateAge(birthDate: string, asOf: string): Param {
+  const birth = parseIsoDate(birthDate);
+  const on = parseIsoDate(asOf);
+  return birth && on
+    ? { t: 'summary.approximateAge', params: { age: ageOn(birth, on) } }
+    : { date: birthDate };
 }
 
 /** The decision the answers so far lead to. */
@@ -75,7 +84,12 @@ export function viewOf(snapshot: ConsultationSnapshot): View {
   if (snapshot.matches('deleted'))
     return { ...base, kind: 'deleted', blocks: [line(text('deleted.body'))], choices: [] };
   if (snapshot.matches({ active: 'summary' })) {
-    const answered = context.order;
+    // In the order the questions are asked, whatever order they were answered in.
+    const answered = QUESTION_IDS.filter((q) => context.answers[q] !== undefined);
+    const shown = (q: QuestionId) =>
+      q === 'birthDate' && context.approximateAge && context.answers.birthDate
+        ? approximateAge(context.answers.birthDate, context.asOf)
+        : answerParam(q, context.answers[q], context.unknown.includes(q));
     return {
       ...base,
       kind: 'summary',
@@ -84,10 +98,7 @@ export function viewOf(snapshot: ConsultationSnapshot): View {
         ...answered.map(
           (q): Block => ({
             kind: 'item',
-            text: text('summary.item', {
-              question: { t: `question.${q}.short` },
-              answer: answerParam(q, context.answers[q], context.unknown.includes(q)),
-            }),
+            text: text('summary.item', { question: { t: `question.${q}.short` }, answer: shown(q) }),
           }),
         ),
         line(text('summary.hint')),
@@ -111,7 +122,8 @@ export function viewOf(snapshot: ConsultationSnapshot): View {
     };
   }
   const question = context.current ?? 'birthDate';
-  const correcting = context.failures > 0;
+  // Only a correction of the answer just given replaces the question; other notices come with it.
+  const correcting = context.failures > 0 && context.notice?.key.startsWith('answer.') === true;
   const blocks: Block[] = correcting
     ? context.failures >= FAILURES_BEFORE_HELP
       ? [line(text(`question.${question}.help`))]

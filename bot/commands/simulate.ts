@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { stringify as toYaml } from 'yaml';
 import type { View } from '../../machines/view.js';
-import { POLICY_TIME_ZONE, parseIsoDate, todayIn } from '../../rules/index.js';
+import { POLICY_TIME_ZONE, resolveSettings, todayIn } from '../../rules/index.js';
 import { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from '../i18n.js';
 import type { CommandIO } from '../io.js';
 import { formatIssue } from '../render/check-output.js';
@@ -83,15 +83,14 @@ export async function runSimulate(
         lang,
       ),
     );
-  if (options.asOf !== undefined && !parseIsoDate(options.asOf))
-    problems.push(
-      formatIssue({ path: ['--as-of'], code: 'not-a-real-date', params: { value: options.asOf } }, lang),
-    );
+  const settings = resolveSettings(options.asOf !== undefined ? { asOf: options.asOf } : {});
+  if (!settings.ok)
+    for (const issue of settings.error) problems.push(formatIssue({ ...issue, path: ['--as-of'] }, lang));
   if (problems.length > 0) {
     for (const p of problems) io.stderr(`${p}\n`);
     return 2;
   }
-  const asOf = options.asOf ?? todayIn(POLICY_TIME_ZONE);
+  const asOf = settings.ok ? settings.value.asOf : todayIn(POLICY_TIME_ZONE);
 
   if (options.script && options.script.length > 0) return replayScripts(options.script, lang, io);
 

@@ -75,8 +75,8 @@ export async function runScript(script: Script): Promise<ScriptOutcome> {
     for (const m of compare(script.start, view, rendered)) mismatches.push({ step: 0, input: '', ...m });
 
   for (const [index, step] of script.steps.entries()) {
-    const input = 'say' in step ? step.say : `[${step.tap}]`;
-    view = await chat.send('say' in step ? { text: step.say } : { choice: step.tap });
+    const input = step.say ?? `[${step.tap}]`;
+    view = await chat.send(step.say !== undefined ? { text: step.say } : { choice: step.tap ?? '' });
     rendered = render(view, chat.renderer());
     transcript.push(`> ${input}`, rendered);
     if (step.expect)

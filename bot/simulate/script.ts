@@ -41,14 +41,17 @@ export const ExpectSchema = z.strictObject({
 });
 export type Expect = z.infer<typeof ExpectSchema>;
 
-/** One message of the person: typed text (`say`) or a tapped choice id (`tap`). */
-export const StepSchema = z.union([
-  z.strictObject({
-    say: z.union([z.string(), z.number()]).transform(String),
+/** One message of the person: typed text (`say`) or a tapped choice id (`tap`), exactly one of them. */
+export const StepSchema = z
+  .strictObject({
+    say: z.union([z.string(), z.number()]).transform(String).optional(),
+    tap: z.string().optional(),
     expect: ExpectSchema.optional(),
-  }),
-  z.strictObject({ tap: z.string(), expect: ExpectSchema.optional() }),
-]);
+  })
+  .refine((step) => (step.say === undefined) !== (step.tap === undefined), {
+    params: { luohu: 'required' },
+    path: ['say'],
+  });
 export type Step = z.infer<typeof StepSchema>;
 
 /** A whole script. */

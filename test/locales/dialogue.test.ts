@@ -66,6 +66,7 @@ const DIALOGUE: Readonly<Record<string, readonly string[]>> = {
   'summary.heading': [],
   'summary.empty': [],
   'summary.item': ['question', 'answer'],
+  'summary.approximateAge': ['age'],
   'summary.hint': [],
   'summary.change': ['question'],
   'summary.continue': [],

@@ -1,0 +1,118 @@
+/**
+ * Views as Telegram messages: HTML text (every user-supplied string escaped), split under Telegram's
+ * message limit, and inline keyboards whose buttons carry the view's turn so that an old button
+ * can be told from a current one.
+ */
+import type { Block, View } from '../../machines/view.js';
+import type { Renderer } from '../i18n.js';
+import { PLAIN_MARKS } from '../render/plain.js';
+
+/** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+/** The budget used when splitting, below the limit to leave room for markup. */
+export const SPLIT_AT = 3800;
+/** Telegram's limit on callback data, in bytes. */
+export const CALLBACK_DATA_LIMIT = 64;
+
+/** Escapes text for Telegram's HTML parse mode. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function blockHtml(b: Block, renderer: Renderer): string {
+  const body = escapeHtml(renderer.render(b.text));
+  switch (b.kind) {
+    case 'title':
+      return `<b>${body}</b>`;
+    case 'heading':
+      return `\n<b>${body}</b>`;
+    default: {
+      const prefix =
+        b.number !== undefined
+          ? `${b.number}. `
+          : b.mark
+            ? `${PLAIN_MARKS[b.mark]} `
+            : b.kind === 'item'
+              ? '• '
+              : '';
+      const indent = b.kind === 'detail' ? '    ' : '';
+      return `${indent}${prefix}${body}`;
+    }
+  }
+}
+
+/** The whole text of a view as Telegram HTML (notice in italics, then the body). */
+export function viewHtml(view: View, renderer: Renderer): string {
+  const lines: string[] = [];
+  if (view.notice) lines.push(`<i>${escapeHtml(renderer.render(view.notice))}</i>`);
+  for (const b of view.blocks) lines.push(blockHtml(b, renderer));
+  return lines.join('\n').trim();
+}
+
+/**
+ * Splits HTML text into messages under `limit`, between lines (every line's tags are closed on
+ * the line, so no message carries an unclosed tag). A single longer line is cut as plain text.
+ */
+export function splitMessage(html: string, limit = SPLIT_AT): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (const line of html.split('\n')) {
+    const pieces = line.length <= limit ? [line] : cutLongLine(line, limit);
+    for (const piece of pieces) {
+      if (current && current.length + 1 + piece.length > limit) {
+        parts.push(current);
+        current = piece;
+      } else current = current ? `${current}\n${piece}` : piece;
+    }
+  }
+  if (current.trim()) parts.push(current);
+  return parts.length > 0 ? parts : [''];
+}
+
+function cutLongLine(line: string, limit: number): string[] {
+  const plain = line.replace(/<\/?[bi]>/g, '');
+  const out: string[] = [];
+  for (let i = 0; i < plain.length; i += limit) {
+    let piece = plain.slice(i, i + limit);
+    // Never cut inside an entity such as &amp;.
+    const amp = piece.lastIndexOf('&');
+    if (amp > piece.length - 6 && !piece.slice(amp).includes(';') && i + limit < plain.length) {
+      piece = piece.slice(0, amp);
+      i -= limit - amp;
+    }
+    out.push(piece);
+  }
+  return out;
+}
+
+/** An inline keyboard button. */
+export interface Button {
+  readonly text: string;
+  readonly callback_data: string;
+}
+
+/** Writes a choice's callback data: `c:<turn>:<choice id>`. */
+export function callbackData(seq: number, choiceId: string): string {
+  const data = `c:${seq}:${choiceId}`;
+  if (Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) throw new RangeError(`callback data too long: ${data}`);
+  return data;
+}
+
+/** Reads callback data written by {@link callbackData}; undefined for anything else. */
+export function parseCallbackData(data: string): { seq: number; choice: string } | undefined {
+  const match = /^c:(\d{1,9}):(.{1,50})$/.exec(data);
+  return match ? { seq: Number(match[1]), choice: match[2] as string } : undefined;
+}
+
+/** The keyboard of a view: one button a row for long labels, two a row for short ones. */
+export function keyboardOf(view: View, seq: number, renderer: Renderer): Button[][] {
+  const buttons = view.choices.map((c) => ({
+    text: renderer.render(c.label),
+    callback_data: callbackData(seq, c.id),
+  }));
+  const short = buttons.every((b) => [...b.text].length <= 12);
+  const perRow = short ? 2 : 1;
+  const rows: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
+  return rows;
+}

@@ -1,0 +1,106 @@
+/**
+ * The consultation as a grammY bot: the only file that knows grammY. Each update is reduced to a
+ * chat update and handled by `handler.ts`; replies go out through grammY's API client.
+ */
+import { sequentialize } from '@grammyjs/runner';
+import { type Api, Bot, type BotConfig, type Context } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Engine } from '../engine.js';
+import { createRenderer, type I18n, type Lang } from '../i18n.js';
+import type { Logger } from '../log.js';
+import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
+import { toChatUpdate } from './update.js';
+
+/** Options of {@link createGrammyBot}. */
+export interface GrammyBotOptions {
+  readonly engine: Engine;
+  readonly i18n: I18n;
+  readonly logger: Logger;
+  readonly defaultLang?: Lang;
+  /** A self-hosted Bot API server (Telegram's local server, or a test stub). */
+  readonly apiRoot?: string;
+  /** Known bot info, to skip `getMe` at start (tests). */
+  readonly botInfo?: UserFromGetMe;
+}
+
+/** A {@link TelegramPort} over grammY's API client. */
+export function grammyPort(api: Api): TelegramPort {
+  return {
+    async sendMessage(chatId, html, keyboard) {
+      const message = await api.sendMessage(chatId, html, {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {}),
+      });
+      return message.message_id;
+    },
+    async removeKeyboard(chatId, messageId) {
+      await api
+        .editMessageReplyMarkup(chatId, messageId, { reply_markup: { inline_keyboard: [] } })
+        .catch(() => {});
+    },
+    async answerCallback(callbackId, text) {
+      await api.answerCallbackQuery(callbackId, text ? { text } : {}).catch(() => {});
+    },
+  };
+}
+
+/** The bot's command menu in each language (`setMyCommands`). */
+export function commandMenus(
+  i18n: I18n,
+): { language_code?: 'zh' | 'en'; commands: { command: string; description: string }[] }[] {
+  const menu = (lang: Lang) => {
+    const r = createRenderer(lang, i18n);
+    return BOT_COMMANDS.map((command) => ({
+      command,
+      description: r.render({ key: `command.${command}.description` }),
+    }));
+  };
+  return [
+    { commands: menu('zh-CN') },
+    { language_code: 'zh', commands: menu('zh-CN') },
+    { language_code: 'en', commands: menu('en') },
+  ];
+}
+
+/** Registers the command menu in Chinese (the default) and English. */
+export async function registerCommands(api: Api, i18n: I18n): Promise<void> {
+  for (const { language_code, commands } of commandMenus(i18n))
+    await api.setMyCommands(commands, language_code ? { language_code } : {});
+}
+
+/** Creates the grammY bot. Updates of one chat are processed in order, chats in parallel. */
+export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
+  const config: BotConfig<Context> = {
+    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  };
+  const bot = new Bot(token, config);
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  bot.use(async (ctx) => {
+    const update = toChatUpdate(ctx.update);
+    if (!update) return;
+    const started = performance.now();
+    await handleChatUpdate(update, {
+      engine: options.engine,
+      i18n: options.i18n,
+      port: grammyPort(ctx.api),
+      ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
+    });
+    // Never the chat's content: only what kind of update it was and how long it took.
+    options.logger.debug(
+      { update: ctx.update.update_id, kind: update.input.kind, ms: performance.now() - started },
+      'update',
+    );
+  });
+  bot.catch((error) => {
+    options.logger.error(
+      {
+        update: error.ctx.update.update_id,
+        err: error.error instanceof Error ? error.error.message : String(error.error),
+      },
+      'update failed',
+    );
+  });
+  return bot;
+}

@@ -1,0 +1,65 @@
+/** Telegram updates (as the Bot API sends them) reduced to a {@link ChatUpdate}, for any framework. */
+import type { ChatInput, ChatUpdate } from './handler.js';
+
+/** The parts of a Telegram message the consultation looks at. */
+interface MessageLike {
+  readonly chat: { readonly id: number; readonly type: string };
+  readonly from?: { readonly language_code?: string };
+  readonly text?: string;
+}
+
+/** The parts of an update the consultation looks at (grammY's and Telegraf's types both fit). */
+export interface UpdateLike {
+  readonly message?: MessageLike;
+  readonly edited_message?: MessageLike;
+  readonly callback_query?: {
+    readonly id: string;
+    readonly data?: string;
+    readonly from: { readonly language_code?: string };
+    readonly message?: {
+      readonly message_id: number;
+      readonly chat: { readonly id: number; readonly type: string };
+    };
+  };
+}
+
+/** `/start`, `/back@LuohuBot` → `start`, `back`; undefined when the text is not a command. */
+export function commandOf(text: string): string | undefined {
+  const match = /^\/([a-zA-Z0-9_]{1,32})(?:@\w+)?(?:\s|$)/.exec(text.trim());
+  return match ? (match[1] as string).toLowerCase() : undefined;
+}
+
+/** The chat update of a Telegram update, or undefined for updates the bot ignores (polls, joins...). */
+export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
+  const query = update.callback_query;
+  if (query) {
+    const chat = query.message?.chat;
+    if (!chat) return undefined;
+    return {
+      chatId: chat.id,
+      private: chat.type === 'private',
+      ...(query.from.language_code ? { languageCode: query.from.language_code } : {}),
+      input: {
+        kind: 'callback',
+        data: query.data ?? '',
+        callbackId: query.id,
+        ...(query.message ? { messageId: query.message.message_id } : {}),
+      },
+    };
+  }
+  const edited = update.edited_message;
+  const message = update.message ?? edited;
+  if (!message) return undefined;
+  let input: ChatInput;
+  if (edited) input = { kind: 'edited' };
+  else if (typeof message.text === 'string') {
+    const command = commandOf(message.text);
+    input = command ? { kind: 'command', command } : { kind: 'text', text: message.text };
+  } else input = { kind: 'unsupported' };
+  return {
+    chatId: message.chat.id,
+    private: message.chat.type === 'private',
+    ...(message.from?.language_code ? { languageCode: message.from.language_code } : {}),
+    input,
+  };
+}

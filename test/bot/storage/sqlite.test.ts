@@ -1,0 +1,276 @@
+/** The SQLite store: round trips, persistence, deletion, purging, WAL, corrupt rows, the data dir. */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { Engine } from '../../../bot/engine.js';
+import { DATABASE_FILE, databaseFile, SqliteStore } from '../../../bot/storage/sqlite.js';
+import {
+  restoreConversation,
+  type StoredConversation,
+  startConversation,
+  stepConversation,
+  storeConversation,
+} from '../../../machines/conversation.js';
+import { viewOf } from '../../../machines/views.js';
+
+const AS_OF = '2026-11-28';
+
+/** A conversation a few answers in: consent, a birth date, a degree. */
+function conversation(): StoredConversation {
+  let snapshot = startConversation({ asOf: AS_OF, lang: 'en' });
+  snapshot = stepConversation(snapshot, { type: 'CHOOSE', id: 'agree' });
+  snapshot = stepConversation(snapshot, { type: 'TEXT', text: '1993-04-09' });
+  snapshot = stepConversation(snapshot, { type: 'CHOOSE', id: 'bachelor' });
+  return storeConversation(snapshot);
+}
+
+let dir: string;
+let file: string;
+const open: SqliteStore[] = [];
+
+/** A store on the test's file, closed after the test. */
+function store(options: Partial<{ now: () => number; onCorrupt: (key: string) => void }> = {}): SqliteStore {
+  const s = new SqliteStore({ file, ...options });
+  open.push(s);
+  return s;
+}
+
+/** A second, raw connection to the test's file (as another tool would open it). */
+function raw<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(file);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luohu-sqlite-'));
+  file = join(dir, 'test.sqlite');
+});
+
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SqliteStore', () => {
+  test('round-trips a stored conversation', async () => {
+    const s = store();
+    const stored = conversation();
+    expect(stored.answers.length).toBe(2);
+    await s.set('telegram:1', stored);
+    expect(await s.get('telegram:1')).toEqual(stored);
+    expect(await s.get('telegram:2')).toBeUndefined();
+    expect(s.count()).toBe(1);
+    const restored = restoreConversation(await s.get('telegram:1'), AS_OF, { asOf: AS_OF, lang: 'en' });
+    expect(restored.how).toBe('restored');
+    expect(restored.snapshot.context.answers).toEqual(stepAnswers(stored));
+  });
+
+  test('set replaces the conversation under a key', async () => {
+    const s = store();
+    const first = storeConversation(startConversation({ asOf: AS_OF, lang: 'zh-CN' }));
+    await s.set('k', first);
+    await s.set('k', conversation());
+    expect(s.count()).toBe(1);
+    expect((await s.get('k'))?.answers.length).toBe(2);
+  });
+
+  test('works in memory', async () => {
+    const s = new SqliteStore({ file: ':memory:' });
+    open.push(s);
+    await s.set('k', conversation());
+    expect(await s.get('k')).toEqual(conversation());
+  });
+
+  test('survives closing and reopening the same file', async () => {
+    const first = store();
+    const stored = conversation();
+    await first.set('telegram:1', stored);
+    first.close();
+    expect(first.open).toBe(false);
+    first.close(); // twice is fine
+    await expect(first.get('telegram:1')).rejects.toThrow();
+
+    const second = store();
+    expect(await second.get('telegram:1')).toEqual(stored);
+    expect(second.count()).toBe(1);
+  });
+
+  test('delete erases the conversation, and only it', async () => {
+    const s = store();
+    await s.set('a', conversation());
+    await s.set('b', conversation());
+    await s.delete('a');
+    await s.delete('missing');
+    expect(await s.get('a')).toBeUndefined();
+    expect(await s.get('b')).toBeDefined();
+    expect(raw((db) => db.prepare("SELECT count(*) AS n FROM conversations WHERE key = 'a'").get())).toEqual({
+      n: 0,
+    });
+  });
+
+  test('purgeOlderThan deletes only the conversations untouched since the cutoff', async () => {
+    let now = 1_000;
+    const s = store({ now: () => now });
+    await s.set('old', conversation());
+    now = 2_000;
+    await s.set('edge', conversation());
+    now = 3_000;
+    await s.set('new', conversation());
+    now = 4_000;
+    await s.set('refreshed', conversation());
+    now = 500;
+    await s.set('refreshed', conversation()); // written long ago...
+    now = 5_000;
+    await s.set('refreshed', conversation()); // ...and touched again since
+
+    expect(s.purgeOlderThan(2_000)).toBe(1);
+    expect(await s.get('old')).toBeUndefined();
+    expect(await s.get('edge')).toBeDefined();
+    expect(s.count()).toBe(3);
+    expect(s.purgeOlderThan(2_000)).toBe(0);
+    expect(s.purgeOlderThan(4_000)).toBe(2);
+    expect(await s.get('refreshed')).toBeDefined();
+    expect(s.count()).toBe(1);
+  });
+
+  test('stamps updated_at with the clock', async () => {
+    const s = store({ now: () => 1_234_567 });
+    await s.set('k', conversation());
+    expect(raw((db) => db.prepare('SELECT updated_at FROM conversations').pluck().get())).toBe(1_234_567);
+  });
+
+  test('purgeOlderThan also forgets old processed updates', () => {
+    const s = store();
+    raw((db) => {
+      db.prepare('INSERT INTO processed_updates (bot, update_id, at) VALUES (?, ?, ?)').run('b', 1, 100);
+      db.prepare('INSERT INTO processed_updates (bot, update_id, at) VALUES (?, ?, ?)').run('b', 2, 900);
+    });
+    s.purgeOlderThan(500);
+    expect(raw((db) => db.prepare('SELECT update_id FROM processed_updates').pluck().all())).toEqual([2]);
+  });
+
+  test('runs in WAL mode with the tables and index in place', () => {
+    store();
+    raw((db) => {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const names = db
+        .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")
+        .pluck()
+        .all();
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'conversations',
+          'conversations_updated_at',
+          'processed_updates',
+          'processed_updates_at',
+        ]),
+      );
+      const columns = db.prepare('PRAGMA table_info(processed_updates)').all() as {
+        name: string;
+        pk: number;
+      }[];
+      expect(columns.filter((c) => c.pk > 0).map((c) => c.name)).toEqual(['bot', 'update_id']);
+    });
+  });
+
+  test('a corrupt row reads as absent, tells onCorrupt its key, and is replaced by the next write', async () => {
+    const onCorrupt = vi.fn();
+    const s = store({ onCorrupt });
+    await s.set('broken', conversation());
+    await s.set('scalar', conversation());
+    await s.set('array', conversation());
+    raw((db) => {
+      db.prepare('UPDATE conversations SET data = \'{"v": 1, "answers": [\' WHERE key = \'broken\'').run();
+      db.prepare("UPDATE conversations SET data = '42' WHERE key = 'scalar'").run();
+      db.prepare("UPDATE conversations SET data = '[]' WHERE key = 'array'").run();
+    });
+    await expect(s.get('broken')).resolves.toBeUndefined();
+    await expect(s.get('scalar')).resolves.toBeUndefined();
+    await expect(s.get('array')).resolves.toBeUndefined();
+    expect(onCorrupt.mock.calls).toEqual([['broken'], ['scalar'], ['array']]);
+
+    await s.set('broken', conversation());
+    expect(await s.get('broken')).toEqual(conversation());
+  });
+
+  test('the engine starts afresh over a corrupt row', async () => {
+    const s = store();
+    const engine = new Engine({ store: s, today: () => AS_OF });
+    await engine.send('telegram:7', { choice: 'agree' }, 'en');
+    expect((await s.get('telegram:7'))?.stage).toBe('active');
+    raw((db) => db.prepare("UPDATE conversations SET data = 'not json' WHERE key = 'telegram:7'").run());
+    const turn = await engine.current('telegram:7', 'en');
+    expect(turn.loaded).toBe('new');
+    expect(turn.view).toEqual(viewOf(startConversation({ asOf: AS_OF, lang: 'en' })));
+    expect((await s.get('telegram:7'))?.stage).toBe('consent');
+  });
+
+  test('transaction commits what fn wrote and returns its value', () => {
+    const s = store();
+    const result = s.transaction(() => {
+      s.setSync('a', conversation());
+      s.setSync('b', conversation());
+      return s.count();
+    });
+    expect(result).toBe(2);
+    expect(s.getSync('a')).toEqual(conversation());
+  });
+
+  test('transaction rolls back everything when fn throws', () => {
+    const s = store();
+    s.setSync('kept', conversation());
+    expect(() =>
+      s.transaction(() => {
+        s.deleteSync('kept');
+        s.setSync('lost', conversation());
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(s.getSync('kept')).toBeDefined();
+    expect(s.getSync('lost')).toBeUndefined();
+  });
+
+  test('transaction refuses an async function', () => {
+    const s = store();
+    expect(() => s.transaction(async () => 1)).toThrow(/promise/i);
+  });
+
+  test('creates the data directory, owner only, with the database inside', async () => {
+    const dataDir = join(dir, 'nested', 'data');
+    const s = new SqliteStore({ dataDir });
+    open.push(s);
+    await s.set('k', conversation());
+    expect(s.file).toBe(join(dataDir, DATABASE_FILE));
+    expect(statSync(dataDir).isDirectory()).toBe(true);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(s.file).mode & 0o777).toBe(0o600);
+    s.close();
+
+    const again = new SqliteStore({ dataDir });
+    open.push(again);
+    expect(await again.get('k')).toEqual(conversation());
+  });
+
+  test('the default data directory is ./data', () => {
+    expect(databaseFile()).toBe(join('data', DATABASE_FILE));
+    expect(databaseFile({ dataDir: '/srv/luohu' })).toBe(join('/srv/luohu', DATABASE_FILE));
+    expect(databaseFile({ file: ':memory:' })).toBe(':memory:');
+  });
+
+  test('a file in a missing directory is an error, not a silent new directory', () => {
+    const missing = join(dir, 'no', 'such', 'db.sqlite');
+    expect(() => new SqliteStore({ file: missing })).toThrow();
+    expect(existsSync(join(dir, 'no'))).toBe(false);
+  });
+});
+
+/** The answers a restored snapshot holds for a stored conversation. */
+function stepAnswers(stored: StoredConversation): Record<string, unknown> {
+  return Object.fromEntries(stored.answers.map(([q, v]) => [q, v]));
+}

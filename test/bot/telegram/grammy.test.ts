@@ -1,0 +1,188 @@
+import type { Update } from 'grammy/types';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { Engine } from '../../../bot/engine.js';
+import { createI18n } from '../../../bot/i18n.js';
+import { createLogger } from '../../../bot/log.js';
+import { MemoryStore } from '../../../bot/storage/store.js';
+import { TELEGRAM_TEXT_LIMIT } from '../../../bot/telegram/format.js';
+import { commandMenus, createGrammyBot } from '../../../bot/telegram/grammy.js';
+import {
+  BOT_INFO,
+  type Call,
+  callbackUpdate,
+  editedUpdate,
+  fakeApi,
+  stickerUpdate,
+  textUpdate,
+} from './fake-api.js';
+
+const AS_OF = '2026-11-28';
+const i18n = createI18n();
+
+function setup() {
+  const store = new MemoryStore();
+  const engine = new Engine({ store, today: () => AS_OF, i18n });
+  const bot = createGrammyBot('123:TEST', {
+    engine,
+    i18n,
+    logger: createLogger('silent'),
+    botInfo: BOT_INFO,
+  });
+  const calls = fakeApi(bot);
+  const handle = (update: unknown) => bot.handleUpdate(update as Update);
+  return { bot, calls, handle, store };
+}
+
+type Keyboard = { text: string; callback_data: string }[][];
+const sent = (calls: Call[]) => calls.filter((c) => c.method === 'sendMessage');
+const keyboardOf = (call: Call | undefined): Keyboard =>
+  ((call?.payload.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ??
+    []) as Keyboard;
+const lastSent = (calls: Call[]) => sent(calls).at(-1);
+
+/** Taps the button labelled `label` on the last message that has a keyboard. */
+async function tap(ctx: ReturnType<typeof setup>, label: string) {
+  const withKeyboard = sent(ctx.calls)
+    .filter((c) => keyboardOf(c).length > 0)
+    .at(-1);
+  const button = keyboardOf(withKeyboard)
+    .flat()
+    .find((b) => b.text === label);
+  if (!button) throw new Error(`no button ${label} in ${JSON.stringify(keyboardOf(withKeyboard))}`);
+  const index = ctx.calls.indexOf(withKeyboard as Call);
+  const messageId = 1001 + sent(ctx.calls.slice(0, index)).length;
+  await ctx.handle(callbackUpdate(button.callback_data, messageId));
+  return { button, messageId };
+}
+
+describe('a consultation through grammY', () => {
+  let ctx: ReturnType<typeof setup>;
+  beforeEach(() => {
+    ctx = setup();
+  });
+
+  test('/start asks for consent with buttons, in Chinese for a Chinese Telegram user', async () => {
+    await ctx.handle(textUpdate('/start'));
+    const message = lastSent(ctx.calls);
+    expect(message?.payload.parse_mode).toBe('HTML');
+    expect(String(message?.payload.text)).toContain('Luohu');
+    expect(
+      keyboardOf(message)
+        .flat()
+        .map((b) => b.text),
+    ).toEqual(['同意', '不同意']);
+  });
+
+  test('English for an English Telegram user', async () => {
+    await ctx.handle(textUpdate('/start', { lang: 'en-GB' }));
+    expect(
+      keyboardOf(lastSent(ctx.calls))
+        .flat()
+        .map((b) => b.text)[0],
+    ).toMatch(/agree/i);
+  });
+
+  test('the whole consultation with taps only (and the birth date typed), to a result', async () => {
+    await ctx.handle(textUpdate('/start'));
+    const { messageId } = await tap(ctx, '同意');
+    // The tapped message's buttons are removed, the spinner answered.
+    expect(ctx.calls.some((c) => c.method === 'answerCallbackQuery')).toBe(true);
+    expect(ctx.calls.find((c) => c.method === 'editMessageReplyMarkup')?.payload).toMatchObject({
+      message_id: messageId,
+      reply_markup: { inline_keyboard: [] },
+    });
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('出生日期');
+    await ctx.handle(textUpdate('1993年4月9日'));
+    await tap(ctx, '本科');
+    await tap(ctx, '统招（普通高等教育）');
+    for (const label of ['否', '否', '否', '是', '否']) await tap(ctx, label);
+    const texts = sent(ctx.calls).map((c) => String(c.payload.text));
+    const result = texts.slice(-6).join('\n');
+    expect(result).toContain('学历类·本科及以上');
+    expect(result).toContain('单位集体户口');
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    // The result offers to change an answer or start over.
+    expect(
+      keyboardOf(lastSent(ctx.calls))
+        .flat()
+        .map((b) => b.text),
+    ).toHaveLength(2);
+  });
+
+  test('a typed answer removes the buttons of the question it answered', async () => {
+    await ctx.handle(textUpdate('/start'));
+    await ctx.handle(textUpdate('同意'));
+    await ctx.handle(textUpdate('1993-04-09'));
+    const educationMessage = sent(ctx.calls).length + 1000;
+    await ctx.handle(textUpdate('本科'));
+    expect(
+      ctx.calls.filter((c) => c.method === 'editMessageReplyMarkup').map((c) => c.payload.message_id),
+    ).toContain(educationMessage);
+  });
+
+  test('a button from an old message changes nothing and shows the current question', async () => {
+    await ctx.handle(textUpdate('/start'));
+    const consent = keyboardOf(lastSent(ctx.calls)).flat();
+    await tap(ctx, '同意');
+    await ctx.handle(textUpdate('1993-04-09'));
+    const before = await ctx.store.get('telegram:7');
+    await ctx.handle(callbackUpdate(consent[1]?.callback_data ?? '', 1001));
+    const after = await ctx.store.get('telegram:7');
+    expect(after?.answers).toEqual(before?.answers);
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('最高学历');
+  });
+
+  test('after a restart, an old button is refused too', async () => {
+    await ctx.handle(textUpdate('/start'));
+    await tap(ctx, '同意');
+    await ctx.handle(textUpdate('1993-04-09'));
+    const education = keyboardOf(lastSent(ctx.calls)).flat();
+    await ctx.handle(textUpdate('/restart'));
+    await ctx.handle(callbackUpdate(education[2]?.callback_data ?? '', 1003));
+    const stored = await ctx.store.get('telegram:7');
+    expect(stored?.answers).toEqual([]);
+  });
+
+  test('stickers, edits and group chats get a short, polite answer', async () => {
+    await ctx.handle(stickerUpdate());
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('文字');
+    await ctx.handle(editedUpdate('1990-01-01'));
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('修改');
+    await ctx.handle(textUpdate('/start', { chatType: 'group' }));
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('私聊');
+    expect(await ctx.store.get('telegram:7')).toBeUndefined();
+  });
+
+  test('/delete erases the conversation and says so', async () => {
+    await ctx.handle(textUpdate('/start'));
+    await tap(ctx, '同意');
+    await ctx.handle(textUpdate('1993-04-09'));
+    expect(ctx.store.size).toBe(1);
+    await ctx.handle(textUpdate('/delete'));
+    expect(ctx.store.size).toBe(0);
+    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('删除');
+  });
+
+  test('/language switches to English mid-conversation', async () => {
+    await ctx.handle(textUpdate('/start'));
+    await tap(ctx, '同意');
+    await ctx.handle(textUpdate('/language'));
+    expect(String(lastSent(ctx.calls)?.payload.text)).toMatch(/date of birth|born/i);
+  });
+
+  test('the command menu is registered in Chinese and English', () => {
+    const menus = commandMenus(i18n);
+    expect(menus.map((m) => m.language_code)).toEqual([undefined, 'zh', 'en']);
+    for (const menu of menus)
+      expect(menu.commands.map((c) => c.command)).toEqual([
+        'start',
+        'restart',
+        'back',
+        'summary',
+        'language',
+        'delete',
+        'help',
+      ]);
+    expect(menus[2]?.commands[0]?.description).not.toEqual(menus[0]?.commands[0]?.description);
+  });
+});
