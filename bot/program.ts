@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './commands/check.js';
+import { runServe, runStart } from './commands/serve.js';
 import { runSimulate, type SimulateOptions } from './commands/simulate.js';
 import { processIO } from './io.js';
 
@@ -39,10 +40,25 @@ export function createProgram(exit: (code: number) => void): Command {
         .option('--script <files...>', 'replay dialogue scripts (YAML or JSON) and report any mismatch')
         .option('--record <file>', 'save this session as a dialogue script')
         .option('--jsonl', 'machine mode: one message per line in, one JSON view per line out');
-    command.action(async (options: SimulateOptions) => exit(await runSimulate(options, processIO)));
+    command.action(async (options: SimulateOptions) =>
+      exit(await (name === 'start' ? runStart : runSimulate)(options, processIO)),
+    );
   };
   simulate('simulate', 'chat with the consultation in the terminal, or replay/record dialogue scripts', true);
-  simulate('start', 'what `npm start` runs: the terminal simulator', false);
+  simulate(
+    'start',
+    'what `npm start` runs: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the simulator',
+    false,
+  );
+
+  program
+    .command('serve')
+    .description('run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)')
+    .option('--framework <name>', 'grammy (default) or telegraf')
+    .action(async (options: { framework?: string }) => {
+      const code = await runServe(options, processIO);
+      if (code !== 0) exit(code);
+    });
 
   return program;
 }

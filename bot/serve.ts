@@ -1,0 +1,151 @@
+/**
+ * The composition root of the Telegram bot: storage, retention, the engine, and the bot on grammY
+ * (default) or Telegraf, by long polling or by webhook. The only file that wires them together.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { run } from '@grammyjs/runner';
+import { webhookCallback } from 'grammy';
+import { Telegraf } from 'telegraf';
+import type { PollingConfig, WebhookConfig } from './config.js';
+import { Engine } from './engine.js';
+import { createI18n, type I18n } from './i18n.js';
+import type { Logger } from './log.js';
+import { startRetention } from './storage/retention.js';
+import { SqliteStore } from './storage/sqlite.js';
+import { commandMenus, createGrammyBot, registerCommands } from './telegram/grammy.js';
+import { createTelegrafMiddleware } from './telegram/telegraf.js';
+
+/** The frameworks the bot runs on. */
+export const FRAMEWORKS = ['grammy', 'telegraf'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** A running bot. */
+export interface RunningBot {
+  /** Stops taking updates, then closes the store. */
+  stop(): Promise<void>;
+  /** The webhook server's address, in webhook mode. */
+  readonly address?: { readonly host: string; readonly port: number };
+}
+
+/** Options of {@link startBot}. */
+export interface StartOptions {
+  readonly framework?: Framework;
+  readonly logger: Logger;
+  /** Today's date `YYYY-MM-DD` (tests); default today in Asia/Shanghai. */
+  readonly today?: () => string;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** Serves `handler` on `host:port`; resolves once listening. */
+function listen(handler: Handler, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/** Only `path` is the webhook; everything else is 404 (and `GET /healthz` answers `ok`). */
+function onlyPath(path: string, handle: Handler): Handler {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (url.pathname !== path || req.method !== 'POST') {
+      res.writeHead(404).end();
+      return;
+    }
+    void handle(req, res);
+  };
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/**
+ * Starts the bot. Conversations are kept in SQLite under `config.dataDir`, keyed `telegram:<chat>`
+ * whatever the framework, so switching framework keeps every conversation.
+ */
+export async function startBot(
+  config: PollingConfig | WebhookConfig,
+  options: StartOptions,
+): Promise<RunningBot> {
+  const { logger } = options;
+  const store = new SqliteStore({ dataDir: config.dataDir });
+  const stopRetention = startRetention(store, {
+    days: config.retentionDays,
+    onPurge: (deleted) => deleted > 0 && logger.info({ deleted }, 'purged old conversations'),
+    onError: (error) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'purge failed'),
+  });
+  const i18n: I18n = createI18n();
+  const engine = new Engine({ store, i18n, ...(options.today ? { today: options.today } : {}) });
+  const closeAll = async (stopUpdates: () => Promise<void>) => {
+    await stopUpdates();
+    stopRetention();
+    store.close();
+  };
+
+  if ((options.framework ?? 'grammy') === 'telegraf') {
+    const bot = new Telegraf(config.token, config.apiRoot ? { telegram: { apiRoot: config.apiRoot } } : {});
+    bot.use(
+      createTelegrafMiddleware({
+        store,
+        keyPrefix: 'telegram',
+        defaultLang: config.lang,
+        ...(options.today ? { today: options.today } : {}),
+      }),
+    );
+    bot.catch((error) =>
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'update failed'),
+    );
+    for (const { language_code, commands } of commandMenus(i18n))
+      await bot.telegram.setMyCommands(commands, language_code ? { language_code } : {});
+    if (config.mode === 'webhook') {
+      await bot.telegram.setWebhook(config.webhookUrl, { secret_token: config.secretToken });
+      const server = await listen(
+        onlyPath(config.path, bot.webhookCallback(config.path, { secretToken: config.secretToken })),
+        config.host,
+        config.port,
+      );
+      logger.info({ framework: 'telegraf', mode: 'webhook', port: config.port }, 'bot started');
+      return {
+        stop: () => closeAll(() => closeServer(server)),
+        address: { host: config.host, port: config.port },
+      };
+    }
+    await bot.telegram.deleteWebhook();
+    void bot.launch().catch((error: unknown) => logger.error({ err: String(error) }, 'polling stopped'));
+    logger.info({ framework: 'telegraf', mode: 'polling' }, 'bot started');
+    return { stop: () => closeAll(async () => bot.stop('stop')) };
+  }
+
+  const bot = createGrammyBot(config.token, {
+    engine,
+    i18n,
+    logger,
+    defaultLang: config.lang,
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+  });
+  await bot.init();
+  await registerCommands(bot.api, i18n);
+  if (config.mode === 'webhook') {
+    await bot.api.setWebhook(config.webhookUrl, { secret_token: config.secretToken });
+    const server = await listen(
+      onlyPath(config.path, webhookCallback(bot, 'http', { secretToken: config.secretToken })),
+      config.host,
+      config.port,
+    );
+    logger.info({ framework: 'grammy', mode: 'webhook', port: config.port }, 'bot started');
+    return {
+      stop: () => closeAll(() => closeServer(server)),
+      address: { host: config.host, port: config.port },
+    };
+  }
+  await bot.api.deleteWebhook();
+  const runner = run(bot);
+  logger.info({ framework: 'grammy', mode: 'polling' }, 'bot started');
+  return { stop: () => closeAll(async () => (runner.isRunning() ? runner.stop() : undefined)) };
+}
