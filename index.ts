@@ -1,5 +1,8 @@
 /**
- * Luohu as a library: the rules engine and its contract. Integrations import from `luohu`.
+ * Luohu as a library. Integrations import from `luohu`:
+ * - the rules engine and its contract (`check`, `decide`, the zod schemas, the editions);
+ * - the consultation engine over a store (`Engine`, `MemoryStore`, `SqliteStore`);
+ * - the Telegram channels (`createTelegrafMiddleware` for an agency's Telegraf bot, `createGrammyBot`).
  *
  * @example
  * ```ts
@@ -9,3 +12,12 @@
  * ```
  */
 export * from './rules/index.js';
+export { Engine, type EngineOptions, type Input, type Meta, type Turn } from './bot/engine.js';
+export { createI18n, createRenderer, type Lang, LANGUAGES, type LocaleOverrides, type Renderer } from './bot/i18n.js';
+export { type ConversationStore, MemoryStore } from './bot/storage/store.js';
+export { SqliteStore, type SqliteStoreOptions } from './bot/storage/sqlite.js';
+export { startRetention } from './bot/storage/retention.js';
+export { createGrammyBot, type GrammyBotOptions, registerCommands } from './bot/telegram/grammy.js';
+export { createTelegrafMiddleware, type TelegrafMiddlewareOptions } from './bot/telegram/telegraf.js';
+export type { StoredConversation } from './machines/conversation.js';
+export type { Block, Choice, Text, View } from './machines/view.js';
