@@ -11,13 +11,21 @@
  * if (result.ok && !Array.isArray(result.value)) console.log(result.value.verdict);
  * ```
  */
-export * from './rules/index.js';
+
 export { Engine, type EngineOptions, type Input, type Meta, type Turn } from './bot/engine.js';
-export { createI18n, createRenderer, type Lang, LANGUAGES, type LocaleOverrides, type Renderer } from './bot/i18n.js';
-export { type ConversationStore, MemoryStore } from './bot/storage/store.js';
-export { SqliteStore, type SqliteStoreOptions } from './bot/storage/sqlite.js';
+export {
+  createI18n,
+  createRenderer,
+  LANGUAGES,
+  type Lang,
+  type LocaleOverrides,
+  type Renderer,
+} from './bot/i18n.js';
 export { startRetention } from './bot/storage/retention.js';
+export { SqliteStore, type SqliteStoreOptions } from './bot/storage/sqlite.js';
+export { type ConversationStore, MemoryStore } from './bot/storage/store.js';
 export { createGrammyBot, type GrammyBotOptions, registerCommands } from './bot/telegram/grammy.js';
 export { createTelegrafMiddleware, type TelegrafMiddlewareOptions } from './bot/telegram/telegraf.js';
 export type { StoredConversation } from './machines/conversation.js';
 export type { Block, Choice, Text, View } from './machines/view.js';
+export * from './rules/index.js';

@@ -129,8 +129,25 @@ function formatDate(iso: string, lang: Lang, i18n: I18n, onMissing: OnMissing): 
   );
 }
 
+/** Sentences without parameters, per i18n instance: they never change, and most texts are such. */
+const staticCache = new WeakMap<I18n, Map<string, string>>();
+
 function translate(text: Text, lang: Lang, i18n: I18n, onMissing: OnMissing): string {
   if (!hasSentence(i18n, lang, text.key)) onMissing(text.key);
+  if (text.params === undefined) {
+    let cache = staticCache.get(i18n);
+    if (!cache) {
+      cache = new Map();
+      staticCache.set(i18n, cache);
+    }
+    const cacheKey = `${lang}\u0000${text.key}`;
+    let sentence = cache.get(cacheKey);
+    if (sentence === undefined) {
+      sentence = i18n.t(text.key, { lng: lang });
+      cache.set(cacheKey, sentence);
+    }
+    return sentence;
+  }
   const values: Record<string, string | number> = {};
   for (const [name, param] of Object.entries(text.params ?? {}))
     values[name] = renderParam(param, lang, i18n, onMissing);

@@ -30,6 +30,8 @@ import { text } from './view.js';
  */
 export const MACHINE_VERSION = 1;
 
+const PLACEHOLDER_INPUT: ConsultationInput = { asOf: '1970-01-01' };
+
 /** The prefix of summary choices that reopen one answer: `edit:birthDate`. */
 export const EDIT_PREFIX = 'edit:';
 
@@ -142,7 +144,9 @@ export const consultationMachine = setup({
   },
 }).createMachine({
   id: 'consultation',
-  context: ({ input }) => initialContext(input),
+  // XState's pure `transition` builds a throwaway actor without input on every call: give it a
+  // cheap placeholder instead of letting it throw (a thrown error costs a stack trace each time).
+  context: ({ input }) => initialContext(input ?? PLACEHOLDER_INPUT),
   initial: 'consent',
   on: {
     CLOCK: { actions: 'setDate' },

@@ -7,7 +7,7 @@
  * fresh machine. A stored answer that no longer fits is dropped, so its question is asked again.
  * Restoring never throws.
  */
-import { initialTransition, transition } from 'xstate';
+import { type AnyActorScope, createActor } from 'xstate';
 import { z } from 'zod';
 import { consultationMachine, MACHINE_VERSION } from './consultation.js';
 import { type ConsultationContext, type ConsultationInput, editionOf } from './context.js';
@@ -37,9 +37,30 @@ export interface StoredConversation {
   readonly meta?: Readonly<Record<string, string | number>>;
 }
 
+/**
+ * The actor scope transitions are computed in. XState's own `transition()` builds a new throwaway
+ * actor for every call, which cost more than the rest of a turn together; this machine has no
+ * children, timers or effects (its only actions are `assign`), so one inert scope serves every call.
+ */
+const inertScope = (() => {
+  const self = createActor(consultationMachine, { input: { asOf: '1970-01-01' } });
+  const noop = () => {};
+  return {
+    self,
+    defer: noop,
+    id: '',
+    logger: noop,
+    sessionId: '',
+    stopChild: noop,
+    system: self.system,
+    emit: noop,
+    actionExecutor: noop,
+  } as unknown as AnyActorScope;
+})();
+
 /** Starts a conversation: the consent question. */
 export function startConversation(input: ConsultationInput): ConsultationSnapshot {
-  return initialTransition(consultationMachine, input)[0];
+  return consultationMachine.getInitialSnapshot(inertScope, input);
 }
 
 /** Applies one event. Pure: the snapshot given is not changed. */
@@ -47,7 +68,7 @@ export function stepConversation(
   snapshot: ConsultationSnapshot,
   event: ConsultationEvent,
 ): ConsultationSnapshot {
-  return transition(consultationMachine, snapshot, event)[0];
+  return consultationMachine.transition(snapshot, event, inertScope);
 }
 
 function stageOf(snapshot: ConsultationSnapshot): StoredConversation['stage'] {

@@ -9,7 +9,7 @@
  * - Case questions (credit, settlement, hukou province) are asked only once a route is met; the
  *   settlement options only until one fits, since the first that fits is the recommendation.
  */
-import { type Decision, decide, type Edition, type Profile } from '../rules/index.js';
+import { checkRoutes, type Edition, type Profile, type RouteCheck } from '../rules/index.js';
 import { CONDITION_FIELDS, QUESTIONS, type QuestionId } from './questions.js';
 
 /** The answers given so far, by question id. */
@@ -44,10 +44,13 @@ export function profileFrom(answers: Answers): Profile {
   };
 }
 
-/** Fields that could still open a route not yet met, given `decision` on the answers so far. */
-function openingFields(decision: Decision, answered: (id: QuestionId) => boolean): Set<QuestionId> {
+/** Fields that could still open a route not yet met, given the routes on the answers so far. */
+function openingFields(
+  routes: readonly RouteCheck[],
+  answered: (id: QuestionId) => boolean,
+): Set<QuestionId> {
   const fields = new Set<QuestionId>();
-  for (const route of decision.routes) {
+  for (const route of routes) {
     if (route.met) continue;
     const perCondition = route.unmet.map((c) => CONDITION_FIELDS[c].filter((f) => !answered(f)));
     if (perCondition.every((unanswered) => unanswered.length > 0))
@@ -67,13 +70,13 @@ export function nextQuestion(answers: Answers, options: RelevanceOptions): Quest
   if (answers.birthDate === undefined) return 'birthDate';
   if (answers.education === undefined) return 'education';
   const answered = (id: QuestionId) => answers[id] !== undefined;
-  const decision = decide(profileFrom(answers), options);
-  const eligible = decision.route !== null;
+  const routes = checkRoutes(profileFrom(answers), options);
+  const eligible = routes.some((r) => r.met);
   const settlementFields = options.edition.settlement.flatMap((o) =>
     o.fitsWhen === 'fallback' ? [] : [o.fitsWhen],
   );
   const settled = settlementFields.some((f) => answers[f] === true);
-  const opening = eligible ? new Set<QuestionId>() : openingFields(decision, answered);
+  const opening = eligible ? new Set<QuestionId>() : openingFields(routes, answered);
 
   for (const question of QUESTIONS) {
     if (answered(question.id)) continue;

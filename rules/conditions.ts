@@ -37,6 +37,37 @@ export interface ConditionOutcome {
  * Checks one condition. `closedOn` is the route's limit birthday (if it has an age limit), used to
  * tell whether missing social insurance can still be made up in time.
  */
+/**
+ * Whether one condition holds: true, false, or null when it does not apply (no degree, so no
+ * degree mode). The cheap check used to pick the next question; {@link checkCondition} explains.
+ */
+export function conditionMet(rule: ConditionRule, profile: Profile, ctx: ConditionContext): boolean | null {
+  switch (rule.id) {
+    case 'certificate':
+      return profile.highLevelTalent;
+    case 'education':
+      return rankOf(EDUCATION_LEVELS, profile.education) >= rankOf(EDUCATION_LEVELS, rule.atLeast.value);
+    case 'education-mode':
+      if (profile.education === 'none' || profile.educationMode === undefined) return null;
+      return profile.educationMode === rule.required.value;
+    case 'overseas':
+      return (
+        rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >=
+          rankOf(OVERSEAS_DEGREES, rule.degreeAtLeast.value) || profile.overseasScholar
+      );
+    case 'skill':
+      return rankOf(SKILL_LEVELS, profile.skill) >= rankOf(SKILL_LEVELS, rule.atLeast.value);
+    case 'catalog':
+      return profile.skillInCatalog;
+    case 'level-test':
+      return profile.skillObtainedInShenzhen || profile.skillLevelTestPassed;
+    case 'social-insurance':
+      return profile.socialInsuranceMonths >= rule.minMonths.value;
+    case 'age':
+      return compareDates(ctx.asOf, limitBirthday(ctx, rule.under.value)) < 0;
+  }
+}
+
 export function checkCondition(
   rule: ConditionRule,
   profile: Profile,
@@ -51,13 +82,12 @@ export function checkCondition(
   ): ConditionCheck => ({ id: rule.id, met, value, threshold, clause: cite.clause, since: cite.since });
   const change = (id: string, params: Change['params'] = {}): Change => ({ id, condition: rule.id, params });
 
+  const met = conditionMet(rule, profile, ctx);
   switch (rule.id) {
     case 'certificate': {
-      const met = profile.highLevelTalent;
       return { check: base(met, met, true, rule), ...(met ? {} : { change: change('get-certificate') }) };
     }
     case 'education': {
-      const met = rankOf(EDUCATION_LEVELS, profile.education) >= rankOf(EDUCATION_LEVELS, rule.atLeast.value);
       return {
         check: base(met, profile.education, rule.atLeast.value, rule.atLeast),
         ...(met ? {} : { change: change('raise-education', { to: rule.atLeast.value }) }),
@@ -66,7 +96,6 @@ export function checkCondition(
     case 'education-mode': {
       if (profile.education === 'none' || profile.educationMode === undefined)
         return { check: base(null, null, rule.required.value, rule.required) };
-      const met = profile.educationMode === rule.required.value;
       return {
         check: base(met, profile.educationMode, rule.required.value, rule.required),
         ...(met ? {} : { change: change('regular-education') }),
@@ -76,7 +105,6 @@ export function checkCondition(
       const degreeMet =
         rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >=
         rankOf(OVERSEAS_DEGREES, rule.degreeAtLeast.value);
-      const met = degreeMet || profile.overseasScholar;
       const value = profile.overseasScholar && !degreeMet ? 'scholar' : profile.overseasDegree;
       return {
         check: base(met, value, rule.degreeAtLeast.value, rule.degreeAtLeast),
@@ -91,18 +119,15 @@ export function checkCondition(
       };
     }
     case 'skill': {
-      const met = rankOf(SKILL_LEVELS, profile.skill) >= rankOf(SKILL_LEVELS, rule.atLeast.value);
       return {
         check: base(met, profile.skill, rule.atLeast.value, rule.atLeast),
         ...(met ? {} : { change: change('raise-skill', { to: rule.atLeast.value }) }),
       };
     }
     case 'catalog': {
-      const met = profile.skillInCatalog;
       return { check: base(met, met, true, rule), ...(met ? {} : { change: change('catalog-occupation') }) };
     }
     case 'level-test': {
-      const met = profile.skillObtainedInShenzhen || profile.skillLevelTestPassed;
       const value = profile.skillObtainedInShenzhen
         ? 'shenzhen-exam'
         : profile.skillLevelTestPassed
@@ -113,7 +138,6 @@ export function checkCondition(
     case 'social-insurance': {
       const need = rule.minMonths.value;
       const have = profile.socialInsuranceMonths;
-      const met = have >= need;
       if (met) return { check: base(true, have, need, rule.minMonths) };
       const missing = need - have;
       const reachedOn = addMonths(ctx.asOf, missing);
@@ -129,7 +153,6 @@ export function checkCondition(
     }
     case 'age': {
       const closes = limitBirthday(ctx, rule.under.value);
-      const met = compareDates(ctx.asOf, closes) < 0;
       const turned = ctx.ageReading === 'exclusive' ? rule.under.value : rule.under.value + 1;
       return {
         check: base(met, ctx.age, rule.under.value, rule.under),

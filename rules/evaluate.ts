@@ -3,7 +3,13 @@
  * Pure: no clock, no I/O, no text. Every number it applies comes from the edition.
  */
 import { applies, type Case } from './applies.js';
-import { type ConditionContext, checkCondition, lastDayUnder, limitBirthday } from './conditions.js';
+import {
+  type ConditionContext,
+  checkCondition,
+  conditionMet,
+  lastDayUnder,
+  limitBirthday,
+} from './conditions.js';
 import { ageOn, daysBetween, formatIsoDate, type IsoDate, parseIsoDate } from './dates.js';
 import type { Change, Decision, Explanation, RouteExplanation, RouteOutcome, Verdict } from './decision.js';
 import type { ConditionId, Edition, RouteRule } from './edition.js';
@@ -56,6 +62,37 @@ function evaluateRoute(
     closedOn: closes ? formatIsoDate(closes) : null,
     reachable,
   };
+}
+
+/** The context conditions are checked in, for a profile on a date under an edition. */
+function contextOf(profile: Profile, options: Pick<DecideOptions, 'asOf' | 'edition'>): ConditionContext {
+  const asOf = parseIsoDate(options.asOf);
+  const birth = parseIsoDate(profile.birthDate);
+  if (!asOf || !birth) throw new RangeError('decide() needs a validated profile and a real asOf date');
+  return { birth, asOf, age: ageOn(birth, asOf), ageReading: options.edition.ageReading.value };
+}
+
+/** A route's outcome without the explanation: met, and the conditions that fail. */
+export interface RouteCheck {
+  readonly id: string;
+  readonly met: boolean;
+  readonly unmet: readonly ConditionId[];
+}
+
+/**
+ * Which routes are met and what fails, without building explanations: the cheap check behind the
+ * choice of the next question. {@link decide} gives the same `met` and `unmet`, with the reasons.
+ */
+export function checkRoutes(
+  profile: Profile,
+  options: Pick<DecideOptions, 'asOf' | 'edition'>,
+): RouteCheck[] {
+  const ctx = contextOf(profile, options);
+  return options.edition.routes.map((route) => {
+    const unmet: ConditionId[] = [];
+    for (const rule of route.conditions) if (conditionMet(rule, profile, ctx) === false) unmet.push(rule.id);
+    return { id: route.id, met: unmet.length === 0, unmet };
+  });
 }
 
 const effort = (changes: readonly Change[]) =>
