@@ -4,6 +4,7 @@
  */
 import {
   restoreConversation,
+  type StoredConversation,
   startConversation,
   stepConversation,
   storeConversation,
@@ -15,13 +16,15 @@ import type { ConsultationSnapshot } from '../machines/views.js';
 import { viewOf } from '../machines/views.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { createI18n, createRenderer, DEFAULT_LANG, type I18n, isLang, LANGUAGES, type Lang } from './i18n.js';
-import type { ConversationStore } from './storage/store.js';
+import type { ConversationStore, UpdateRef } from './storage/store.js';
 
 /** What a person sent: typed text, a tapped choice (by id), or a command. */
 export type Input =
   | { readonly text: string }
   /** A tapped choice; `seq` is the turn of the view that showed it (omit it to skip the staleness check). */
   | { readonly choice: string; readonly seq?: number }
+  /** Show the current view again (e.g. Telegram's `/start`); its buttons get a new turn. */
+  | { readonly show: true }
   | { readonly command: Extract<ConsultationEvent, { type: 'COMMAND' }>['command']; readonly lang?: string };
 
 /** Options of {@link Engine}. */
@@ -29,6 +32,8 @@ export interface EngineOptions {
   readonly store: ConversationStore;
   /** Today's date `YYYY-MM-DD`; default: today in Asia/Shanghai. */
   readonly today?: () => string;
+  /** The clock, for the consent time; default: the system clock. */
+  readonly now?: () => Date;
   /** Policy edition for new conversations. */
   readonly policy?: string;
   /** Sentences (with any agency overrides); used to match typed labels. */
@@ -45,6 +50,8 @@ export interface Turn {
   readonly erased: boolean;
   /** How the conversation was loaded: new, as stored, or rebuilt from its answers. */
   readonly loaded: 'new' | 'restored' | 'rebuilt';
+  /** True when the update was already processed (a redelivery): nothing changed, answer nothing. */
+  readonly duplicate: boolean;
   /** The turn number of `view`: buttons of this view carry it. */
   readonly seq: number;
   /** True when a tapped choice belonged to an older view: nothing changed, the current view is shown. */
@@ -53,11 +60,21 @@ export interface Turn {
   readonly meta: Meta;
 }
 
+/** Options of {@link Engine.send}. */
+export interface SendOptions {
+  /**
+   * The channel update this input came in. When given, the update is recorded in the same
+   * transaction as its effect, and a redelivery of it changes nothing (`duplicate` in the turn).
+   */
+  readonly update?: UpdateRef;
+}
+
 /** Runs conversations over a {@link ConversationStore}. */
 export class Engine {
   readonly #store: ConversationStore;
   readonly #today: () => string;
   readonly #policy: string | undefined;
+  readonly #now: () => Date;
   readonly #labels: Map<string, readonly string[]> = new Map();
   readonly i18n: I18n;
 
@@ -65,6 +82,7 @@ export class Engine {
     this.#store = options.store;
     this.#today = options.today ?? (() => todayIn(POLICY_TIME_ZONE));
     this.#policy = options.policy;
+    this.#now = options.now ?? (() => new Date());
     this.i18n = options.i18n ?? createI18n();
   }
 
@@ -94,12 +112,12 @@ export class Engine {
     };
   }
 
+  #record(snapshot: ConsultationSnapshot, seq: number, meta: Meta): StoredConversation {
+    return { ...storeConversation(snapshot), seq, ...(Object.keys(meta).length ? { meta } : {}) };
+  }
+
   async #save(key: string, snapshot: ConsultationSnapshot, seq: number, meta: Meta): Promise<void> {
-    await this.#store.set(key, {
-      ...storeConversation(snapshot),
-      seq,
-      ...(Object.keys(meta).length ? { meta } : {}),
-    });
+    await this.#store.set(key, this.#record(snapshot, seq, meta));
   }
 
   /**
@@ -109,31 +127,47 @@ export class Engine {
   async current(key: string, lang: string = DEFAULT_LANG): Promise<Turn> {
     const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
     if (loaded !== 'restored') await this.#save(key, snapshot, seq, meta);
-    return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, meta };
+    return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, duplicate: false, meta };
   }
 
   /** Applies one input to `key`'s conversation, stores it, and returns what to show. */
-  async send(key: string, input: Input, lang: string = DEFAULT_LANG): Promise<Turn> {
+  async send(
+    key: string,
+    input: Input,
+    lang: string = DEFAULT_LANG,
+    options: SendOptions = {},
+  ): Promise<Turn> {
+    const { update } = options;
     const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
+    const base = { loaded, meta, duplicate: false, stale: false, erased: false };
+    if (update && (await this.#store.hasUpdate(update)))
+      return { ...base, view: viewOf(snapshot), seq, duplicate: true };
     if ('choice' in input && input.seq !== undefined && input.seq !== seq) {
       // A button of an older view (or of a conversation since restarted): change nothing, say so.
-      const view = { ...viewOf(snapshot), notice: text('notice.moved-on') };
-      return { view, erased: false, loaded, seq, stale: true, meta };
+      return { ...base, view: { ...viewOf(snapshot), notice: text('notice.moved-on') }, seq, stale: true };
     }
-    const event: ConsultationEvent =
-      'text' in input
-        ? interpret(input.text, viewOf(snapshot), this.labelsOf)
-        : 'choice' in input
-          ? { type: 'CHOOSE', id: input.choice }
-          : { type: 'COMMAND', command: input.command, ...(input.lang ? { lang: input.lang } : {}) };
-    const next = stepConversation(snapshot, event);
+    const before = viewOf(snapshot);
+    const event: ConsultationEvent | undefined =
+      'show' in input
+        ? undefined
+        : 'text' in input
+          ? interpret(input.text, before, this.labelsOf)
+          : 'choice' in input
+            ? { type: 'CHOOSE', id: input.choice }
+            : { type: 'COMMAND', command: input.command, ...(input.lang ? { lang: input.lang } : {}) };
+    const next = event ? stepConversation(snapshot, event) : snapshot;
     const view = viewOf(next);
-    if (view.kind === 'deleted') {
-      await this.#store.delete(key);
-      return { view, erased: true, loaded, seq: 0, stale: false, meta };
-    }
-    await this.#save(key, next, seq + 1, meta);
-    return { view, erased: false, loaded, seq: seq + 1, stale: false, meta };
+    const erased = view.kind === 'deleted';
+    // Consent is recorded with its time, the moment it is given.
+    const consented = before.kind === 'consent' && (view.kind === 'question' || view.kind === 'result');
+    const nextMeta: Meta = consented ? { ...meta, consentedAt: this.#now().toISOString() } : meta;
+    const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
+    if (update) {
+      if (!(await this.#store.commit(key, stored, update)))
+        return { ...base, view: viewOf(snapshot), seq, duplicate: true };
+    } else if (stored) await this.#store.set(key, stored);
+    else await this.#store.delete(key);
+    return { ...base, view, erased, seq: erased ? 0 : seq + 1, meta: nextMeta };
   }
 
   /**

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredConversation } from '../../machines/conversation.js';
-import type { ConversationStore } from './store.js';
+import type { ConversationStore, UpdateRef } from './store.js';
 
 /** The data directory used when none is given (relative to the working directory). */
 export const DEFAULT_DATA_DIR = './data';
@@ -67,11 +67,15 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS processed_updates (
     bot TEXT NOT NULL,
     update_id INTEGER NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
     at INTEGER NOT NULL,
     PRIMARY KEY (bot, update_id)
   );
   CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
 `;
+
+/** Indexes created after any column migration. */
+const INDEXES = 'CREATE INDEX IF NOT EXISTS processed_updates_key ON processed_updates (key);';
 
 /** Reads a stored row; undefined when it is not a JSON object (a corrupt or foreign row). */
 function parseRow(data: string): StoredConversation | undefined {
@@ -114,6 +118,9 @@ export class SqliteStore implements ConversationStore {
   readonly #remove: Database.Statement<[string]>;
   readonly #purge: Database.Statement<[number]>;
   readonly #purgeUpdates: Database.Statement<[number]>;
+  readonly #removeUpdates: Database.Statement<[string]>;
+  readonly #hasUpdate: Database.Statement<[string, number], number>;
+  readonly #recordUpdate: Database.Statement<[string, number, string, number]>;
   readonly #count: Database.Statement<[], number>;
 
   /**
@@ -135,6 +142,11 @@ export class SqliteStore implements ConversationStore {
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.#db.exec(SCHEMA);
+      // Databases written before updates were tied to a conversation get the column.
+      const columns = this.#db.prepare<[], { name: string }>('PRAGMA table_info(processed_updates)').all();
+      if (!columns.some((c) => c.name === 'key'))
+        this.#db.exec("ALTER TABLE processed_updates ADD COLUMN key TEXT NOT NULL DEFAULT ''");
+      this.#db.exec(INDEXES);
       this.#select = this.#db.prepare<[string], { data: string }>(
         'SELECT data FROM conversations WHERE key = ?',
       );
@@ -143,6 +155,13 @@ export class SqliteStore implements ConversationStore {
          ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
       );
       this.#remove = this.#db.prepare<[string]>('DELETE FROM conversations WHERE key = ?');
+      this.#removeUpdates = this.#db.prepare<[string]>('DELETE FROM processed_updates WHERE key = ?');
+      this.#hasUpdate = this.#db
+        .prepare<[string, number], number>('SELECT 1 FROM processed_updates WHERE bot = ? AND update_id = ?')
+        .pluck();
+      this.#recordUpdate = this.#db.prepare<[string, number, string, number]>(
+        'INSERT OR IGNORE INTO processed_updates (bot, update_id, key, at) VALUES (?, ?, ?, ?)',
+      );
       this.#purge = this.#db.prepare<[number]>('DELETE FROM conversations WHERE updated_at < ?');
       this.#purgeUpdates = this.#db.prepare<[number]>('DELETE FROM processed_updates WHERE at < ?');
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
@@ -166,9 +185,38 @@ export class SqliteStore implements ConversationStore {
     this.#upsert.run(key, JSON.stringify(conversation), this.#now());
   }
 
-  /** Erases everything stored under `key`. */
+  /** Erases everything stored under `key`: the conversation and the updates recorded for it. */
   deleteSync(key: string): void {
-    this.#remove.run(key);
+    this.transaction(() => {
+      this.#remove.run(key);
+      this.#removeUpdates.run(key);
+    });
+  }
+
+  /** {@link ConversationStore.hasUpdate}. */
+  async hasUpdate(update: UpdateRef): Promise<boolean> {
+    return this.#hasUpdate.get(update.bot, update.id) !== undefined;
+  }
+
+  /** {@link ConversationStore.commit}: one SQLite transaction. */
+  async commit(
+    key: string,
+    conversation: StoredConversation | undefined,
+    update: UpdateRef,
+  ): Promise<boolean> {
+    return this.transaction(() => {
+      if (this.#hasUpdate.get(update.bot, update.id) !== undefined) return false;
+      if (conversation === undefined) {
+        // Erased with everything tied to the person; the update itself is remembered under no one,
+        // so a redelivered `/delete` is still recognised.
+        this.deleteSync(key);
+        this.#recordUpdate.run(update.bot, update.id, '', this.#now());
+      } else {
+        this.setSync(key, conversation);
+        this.#recordUpdate.run(update.bot, update.id, key, this.#now());
+      }
+      return true;
+    });
   }
 
   /** {@link ConversationStore.get}; never rejects on a corrupt row (see the class). */

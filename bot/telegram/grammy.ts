@@ -2,6 +2,8 @@
  * The consultation as a grammY bot: the only file that knows grammY. Each update is reduced to a
  * chat update and handled by `handler.ts`; replies go out through grammY's API client.
  */
+
+import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { type Api, Bot, type BotConfig, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -9,6 +11,8 @@ import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
+import { logHandled } from './log.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { toChatUpdate } from './update.js';
 
 /** Options of {@link createGrammyBot}. */
@@ -21,6 +25,8 @@ export interface GrammyBotOptions {
   readonly apiRoot?: string;
   /** Known bot info, to skip `getMe` at start (tests). */
   readonly botInfo?: UserFromGetMe;
+  /** The per-person rate limit; default 30 updates per 10 seconds. */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** A {@link TelegramPort} over grammY's API client. */
@@ -76,22 +82,25 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   };
   const bot = new Bot(token, config);
+  // 429 (with retry_after), 5xx and network failures are retried with backoff; the reply still goes out.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 30, rethrowInternalServerErrors: false }),
+  );
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  const rateLimiter = options.rateLimiter ?? createRateLimiter();
   bot.use(async (ctx) => {
     const update = toChatUpdate(ctx.update);
     if (!update) return;
     const started = performance.now();
-    await handleChatUpdate(update, {
+    const handled = await handleChatUpdate(update, {
       engine: options.engine,
       i18n: options.i18n,
       port: grammyPort(ctx.api),
+      botId: `telegram:${ctx.me.id}`,
+      rateLimiter,
       ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
     });
-    // Never the chat's content: only what kind of update it was and how long it took.
-    options.logger.debug(
-      { update: ctx.update.update_id, kind: update.input.kind, ms: performance.now() - started },
-      'update',
-    );
+    logHandled(options.logger, ctx.update.update_id, update.chatId, handled, performance.now() - started);
   });
   bot.catch((error) => {
     options.logger.error(

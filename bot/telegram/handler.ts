@@ -7,6 +7,7 @@ import type { View } from '../../machines/view.js';
 import type { Engine, Input, Meta, Turn } from '../engine.js';
 import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang, type Renderer } from '../i18n.js';
 import { type Button, escapeHtml, keyboardOf, parseCallbackData, splitMessage, viewHtml } from './format.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** What the person did, as far as the consultation is concerned. */
 export type ChatInput =
@@ -30,6 +31,8 @@ export interface ChatUpdate {
   readonly private: boolean;
   /** The person's Telegram language (`language_code`), for a new conversation. */
   readonly languageCode?: string;
+  /** Telegram's `update_id`: a redelivered update is recognised by it and changes nothing. */
+  readonly updateId?: number;
   readonly input: ChatInput;
 }
 
@@ -52,6 +55,10 @@ export interface HandlerDeps {
   readonly defaultLang?: Lang;
   /** Key prefix of conversations in the store (one namespace per bot). */
   readonly keyPrefix?: string;
+  /** The bot's identity for remembering processed updates (e.g. `telegram:<bot id>`). */
+  readonly botId?: string;
+  /** Slows down a flood from one account. */
+  readonly rateLimiter?: RateLimiter;
 }
 
 /** The commands registered with Telegram, in menu order. */
@@ -86,7 +93,7 @@ async function sendView(
   return keyboard ? last : undefined;
 }
 
-/** The engine input of a command, or undefined for `/start` (show the current view). */
+/** The engine input of a command; `start` shows the current view. */
 function commandInput(command: string): Input | 'start' | undefined {
   switch (command) {
     case 'start':
@@ -103,56 +110,98 @@ function commandInput(command: string): Input | 'start' | undefined {
   }
 }
 
+/** What happened to an update, for the log (never the content). */
+export interface Handled {
+  readonly kind: ChatInput['kind'];
+  /** The machine state shown after it, e.g. `active.interview`. */
+  readonly state?: string;
+  readonly duplicate?: boolean;
+  readonly limited?: boolean;
+  /** The store failed: the person was asked to try again, nothing was written. */
+  readonly storeFailed?: boolean;
+  /** Telegram refused a reply (e.g. 403: the person blocked the bot); the state was still saved. */
+  readonly replyFailed?: string;
+}
+
+/** Sends one short sentence; errors are reported, not thrown. */
+async function sayTo(port: TelegramPort, chatId: number, lang: Lang, i18n: I18n, key: string): Promise<void> {
+  await port.sendMessage(chatId, escapeHtml(createRenderer(lang, i18n).render({ key })));
+}
+
 /** Handles one update: applies it to the person's conversation and sends what to show. */
-export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): Promise<void> {
+export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { engine, i18n, port } = deps;
   const { chatId, input } = update;
   const lang = langOf(update.languageCode, deps.defaultLang);
-  const say = (key: string) =>
-    port.sendMessage(chatId, escapeHtml(createRenderer(lang, i18n).render({ key })));
+  const say = (key: string) => sayTo(port, chatId, lang, i18n, key);
 
   if (!update.private) {
     if (input.kind === 'callback') await port.answerCallback(input.callbackId);
     if (input.kind === 'command' || input.kind === 'callback') await say('telegram.private-only');
-    return;
+    return { kind: input.kind };
+  }
+  const rate = deps.rateLimiter?.check(chatId) ?? 'ok';
+  if (rate !== 'ok') {
+    if (input.kind === 'callback') await port.answerCallback(input.callbackId);
+    if (rate === 'warn') await say('telegram.slow-down');
+    return { kind: input.kind, limited: true };
   }
   if (input.kind === 'edited') {
     await say('telegram.edited');
-    return;
+    return { kind: input.kind };
   }
   if (input.kind === 'unsupported') {
     await say('telegram.unsupported');
-    return;
+    return { kind: input.kind };
   }
 
   const key = `${deps.keyPrefix ?? 'telegram'}:${chatId}`;
-  let turn: Turn;
+  const options =
+    update.updateId !== undefined ? { update: { bot: deps.botId ?? 'telegram', id: update.updateId } } : {};
+  let engineInput: Input;
   if (input.kind === 'callback') {
     await port.answerCallback(input.callbackId);
     const data = parseCallbackData(input.data);
-    turn = await engine.send(
-      key,
-      data ? { choice: data.choice, seq: data.seq } : { choice: '', seq: -1 },
-      lang,
-    );
-    // The tapped message's buttons have done their job (or are outdated): remove them.
-    if (input.messageId !== undefined) await port.removeKeyboard(chatId, input.messageId);
+    engineInput = data ? { choice: data.choice, seq: data.seq } : { choice: '', seq: -1 };
   } else {
     const command = input.kind === 'command' ? commandInput(input.command) : undefined;
-    if (command === 'start') turn = await engine.current(key, lang);
-    else if (command) turn = await engine.send(key, command, lang);
-    else
-      turn = await engine.send(key, { text: input.kind === 'text' ? input.text : `/${input.command}` }, lang);
+    engineInput =
+      command === 'start'
+        ? { show: true }
+        : (command ?? { text: input.kind === 'text' ? input.text : `/${input.command}` });
   }
 
-  const previous = turn.meta[KEYBOARD];
-  if (typeof previous === 'number' && !(input.kind === 'callback' && input.messageId === previous))
-    await port.removeKeyboard(chatId, previous);
+  let turn: Turn;
+  try {
+    turn = await engine.send(key, engineInput, lang, options);
+  } catch {
+    // The store is busy, full or read-only: nothing was written (one transaction per update).
+    await say('telegram.try-again');
+    return { kind: input.kind, storeFailed: true };
+  }
+  if (turn.duplicate) return { kind: input.kind, duplicate: true, state: turn.view.state };
 
-  const viewLang = isLang(turn.view.lang) ? turn.view.lang : lang;
-  const sent = await sendView(chatId, turn.view, turn.seq, createRenderer(viewLang, i18n), port);
-  if (turn.erased) return;
-  const { [KEYBOARD]: _old, ...rest } = turn.meta;
-  const meta: Meta = sent === undefined ? rest : { ...rest, [KEYBOARD]: sent };
-  if (JSON.stringify(meta) !== JSON.stringify(turn.meta)) await engine.remember(key, meta);
+  try {
+    // The tapped message's buttons have done their job (or are outdated), and so have the buttons of
+    // the last question if it was answered by typing: remove them so old buttons don't linger.
+    if (input.kind === 'callback' && input.messageId !== undefined)
+      await port.removeKeyboard(chatId, input.messageId);
+    const previous = turn.meta[KEYBOARD];
+    if (typeof previous === 'number' && !(input.kind === 'callback' && input.messageId === previous))
+      await port.removeKeyboard(chatId, previous);
+    const viewLang = isLang(turn.view.lang) ? turn.view.lang : lang;
+    const sent = await sendView(chatId, turn.view, turn.seq, createRenderer(viewLang, i18n), port);
+    if (!turn.erased) {
+      const { [KEYBOARD]: _old, ...rest } = turn.meta;
+      const meta: Meta = sent === undefined ? rest : { ...rest, [KEYBOARD]: sent };
+      if (JSON.stringify(meta) !== JSON.stringify(turn.meta)) await engine.remember(key, meta);
+    }
+  } catch (error) {
+    return {
+      kind: input.kind,
+      state: turn.view.state,
+      replyFailed: error instanceof Error ? error.message : String(error),
+    };
+  }
+  return { kind: input.kind, state: turn.view.state };
 }

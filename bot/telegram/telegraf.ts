@@ -18,6 +18,8 @@ import type { ConversationStore } from '../storage/store.js';
 import { MemoryStore } from '../storage/store.js';
 import { parseCallbackData } from './format.js';
 import { handleChatUpdate, type TelegramPort } from './handler.js';
+import { createRateLimiter } from './rate-limit.js';
+import { withRetry } from './retry.js';
 import { toChatUpdate } from './update.js';
 
 /** Options of {@link createTelegrafMiddleware}. */
@@ -51,20 +53,22 @@ export interface TelegrafMiddlewareOptions {
 export function telegrafPort(telegram: Telegram): TelegramPort {
   return {
     async sendMessage(chatId, html, keyboard) {
-      const message = await telegram.sendMessage(chatId, html, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {}),
-      });
+      const message = await withRetry(() =>
+        telegram.sendMessage(chatId, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {}),
+        }),
+      );
       return message.message_id;
     },
     async removeKeyboard(chatId, messageId) {
-      await telegram
-        .editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] })
-        .catch(() => {});
+      const remove = () =>
+        telegram.editMessageReplyMarkup(chatId, messageId, undefined, { inline_keyboard: [] });
+      await withRetry(remove).catch(() => {});
     },
     async answerCallback(callbackId, text) {
-      await telegram.answerCbQuery(callbackId, text).catch(() => {});
+      await withRetry(() => telegram.answerCbQuery(callbackId, text)).catch(() => {});
     },
   };
 }
@@ -97,6 +101,7 @@ export function createTelegrafMiddleware(options: TelegrafMiddlewareOptions = {}
   });
   const keyPrefix = options.keyPrefix ?? 'telegraf';
   const inOrder = serialiser();
+  const rateLimiter = createRateLimiter();
 
   return async (ctx, next) => {
     const update = toChatUpdate(ctx.update as Parameters<typeof toChatUpdate>[0]);
@@ -123,6 +128,8 @@ export function createTelegrafMiddleware(options: TelegrafMiddlewareOptions = {}
         i18n,
         port: telegrafPort(ctx.telegram),
         keyPrefix,
+        botId: `${keyPrefix}:${ctx.botInfo?.id ?? 'bot'}`,
+        rateLimiter,
         ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
       }),
     );

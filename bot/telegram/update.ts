@@ -10,6 +10,7 @@ interface MessageLike {
 
 /** The parts of an update the consultation looks at (grammY's and Telegraf's types both fit). */
 export interface UpdateLike {
+  readonly update_id?: number;
   readonly message?: MessageLike;
   readonly edited_message?: MessageLike;
   readonly callback_query?: {
@@ -39,6 +40,7 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
       chatId: chat.id,
       private: chat.type === 'private',
       ...(query.from.language_code ? { languageCode: query.from.language_code } : {}),
+      ...(update.update_id !== undefined ? { updateId: update.update_id } : {}),
       input: {
         kind: 'callback',
         data: query.data ?? '',
@@ -60,6 +62,7 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
     chatId: message.chat.id,
     private: message.chat.type === 'private',
     ...(message.from?.language_code ? { languageCode: message.from.language_code } : {}),
+    ...(update.update_id !== undefined ? { updateId: update.update_id } : {}),
     input,
   };
 }
