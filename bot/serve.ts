@@ -3,7 +3,6 @@
  * (default) or Telegraf, by long polling or by webhook. The only file that wires them together.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { run } from '@grammyjs/runner';
 import { webhookCallback } from 'grammy';
 import { Telegraf } from 'telegraf';
 import type { PollingConfig, WebhookConfig } from './config.js';
@@ -13,6 +12,7 @@ import type { Logger } from './log.js';
 import { startRetention } from './storage/retention.js';
 import { SqliteStore } from './storage/sqlite.js';
 import { commandMenus, createGrammyBot, registerCommands } from './telegram/grammy.js';
+import { runPolling } from './telegram/polling.js';
 import { createTelegrafMiddleware } from './telegram/telegraf.js';
 
 /** The frameworks the bot runs on. */
@@ -145,7 +145,7 @@ export async function startBot(
     };
   }
   await bot.api.deleteWebhook();
-  const runner = run(bot);
+  const runner = runPolling(bot);
   logger.info({ framework: 'grammy', mode: 'polling' }, 'bot started');
   return { stop: () => closeAll(async () => (runner.isRunning() ? runner.stop() : undefined)) };
 }
