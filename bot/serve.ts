@@ -2,6 +2,7 @@
  * The composition root of the Telegram bot: storage, retention, the engine, and the bot on grammY
  * (default) or Telegraf, by long polling or by webhook. The only file that wires them together.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { webhookCallback } from 'grammy';
 import { Telegraf } from 'telegraf';
@@ -46,19 +47,42 @@ function listen(handler: Handler, host: string, port: number): Promise<Server> {
   });
 }
 
-/** Only `path` is the webhook; everything else is 404 (and `GET /healthz` answers `ok`). */
-function onlyPath(path: string, handle: Handler): Handler {
+/** The largest update body accepted (Telegram's updates are far smaller). */
+export const MAX_UPDATE_BYTES = 1024 * 1024;
+
+/** True when `given` equals `secret`, compared in constant time (no timing leak of the secret). */
+export function sameSecret(given: string | string[] | undefined, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The webhook's gate, before any framework code: only `POST path` with the exact secret token and a
+ * JSON body under {@link MAX_UPDATE_BYTES}; `GET /healthz` answers `ok`. Refusals carry no details.
+ */
+export function webhookGate(path: string, secret: string, handle: Handler): Handler {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const refuse = (status: number) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'text/plain' }).end();
+    };
     if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    if (url.pathname !== path || req.method !== 'POST') {
-      res.writeHead(404).end();
-      return;
-    }
-    void handle(req, res);
+    if (url.pathname !== path) return refuse(404);
+    if (req.method !== 'POST') return refuse(405);
+    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) return refuse(401);
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(415);
+    const length = Number(req.headers['content-length']);
+    if (!Number.isFinite(length)) return refuse(411);
+    if (length > MAX_UPDATE_BYTES) return refuse(413);
+    void Promise.resolve(handle(req, res)).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end();
+    });
   };
 }
 
@@ -106,7 +130,11 @@ export async function startBot(
     if (config.mode === 'webhook') {
       await bot.telegram.setWebhook(config.webhookUrl, { secret_token: config.secretToken });
       const server = await listen(
-        onlyPath(config.path, bot.webhookCallback(config.path, { secretToken: config.secretToken })),
+        webhookGate(
+          config.path,
+          config.secretToken,
+          bot.webhookCallback(config.path, { secretToken: config.secretToken }),
+        ),
         config.host,
         config.port,
       );
@@ -134,7 +162,16 @@ export async function startBot(
   if (config.mode === 'webhook') {
     await bot.api.setWebhook(config.webhookUrl, { secret_token: config.secretToken });
     const server = await listen(
-      onlyPath(config.path, webhookCallback(bot, 'http', { secretToken: config.secretToken })),
+      webhookGate(
+        config.path,
+        config.secretToken,
+        // Answer Telegram within its timeout even if an update is slow, so it does not redeliver in a storm.
+        webhookCallback(bot, 'http', {
+          secretToken: config.secretToken,
+          onTimeout: 'return',
+          timeoutMilliseconds: 9000,
+        }),
+      ),
       config.host,
       config.port,
     );
