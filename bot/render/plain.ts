@@ -18,6 +18,13 @@ export const PLAIN_MARKS: Readonly<Record<Mark, string>> = {
 /** Indentation of each block kind. */
 const INDENT = { title: '', heading: '', line: '', item: '  ', detail: '      ' } as const;
 
+/** What stands before a block's text: its number, its mark, or a bullet for list items. */
+export function blockPrefix(b: Block): string {
+  if (b.number !== undefined) return `${b.number}. `;
+  if (b.mark) return `${PLAIN_MARKS[b.mark]} `;
+  return b.kind === 'item' ? '• ' : '';
+}
+
 function renderBlock(b: Block, renderer: Renderer): string {
   const body = renderer.render(b.text);
   switch (b.kind) {
@@ -26,15 +33,7 @@ function renderBlock(b: Block, renderer: Renderer): string {
     case 'heading':
       return `\n■ ${body}`;
     default: {
-      const prefix =
-        b.number !== undefined
-          ? `${b.number}. `
-          : b.mark
-            ? `${PLAIN_MARKS[b.mark]} `
-            : b.kind === 'item'
-              ? '• '
-              : '';
-      return `${INDENT[b.kind]}${prefix}${body}`;
+      return `${INDENT[b.kind]}${blockPrefix(b)}${body}`;
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Block, View } from '../../machines/view.js';
 import type { Renderer } from '../i18n.js';
-import { PLAIN_MARKS } from '../render/plain.js';
+import { blockPrefix } from '../render/plain.js';
 
 /** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -27,16 +27,8 @@ function blockHtml(b: Block, renderer: Renderer): string {
     case 'heading':
       return `\n<b>${body}</b>`;
     default: {
-      const prefix =
-        b.number !== undefined
-          ? `${b.number}. `
-          : b.mark
-            ? `${PLAIN_MARKS[b.mark]} `
-            : b.kind === 'item'
-              ? '• '
-              : '';
       const indent = b.kind === 'detail' ? '    ' : '';
-      return `${indent}${prefix}${body}`;
+      return `${indent}${blockPrefix(b)}${body}`;
     }
   }
 }
