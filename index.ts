@@ -2,7 +2,8 @@
  * Luohu as a library. Integrations import from `luohu`:
  * - the rules engine and its contract (`check`, `decide`, the zod schemas, the editions);
  * - the consultation engine over a store (`Engine`, `MemoryStore`, `SqliteStore`);
- * - the Telegram channels (`createTelegrafMiddleware` for an agency's Telegraf bot, `createGrammyBot`).
+ * - the Telegram channels (`createTelegrafMiddleware` for an agency's Telegraf bot, `createGrammyBot`);
+ * - the HTTP API (`createHttpApp`, a Hono app to mount or serve; `startHttpServer`).
  *
  * @example
  * ```ts
@@ -12,7 +13,20 @@
  * ```
  */
 
+export type { ApiKeyEntry, Brand, HttpConfig } from './bot/config.js';
 export { Engine, type EngineOptions, type Input, type Meta, type Turn } from './bot/engine.js';
+export { createHttpApp, type HttpApp, type HttpAppOptions } from './bot/http/app.js';
+export { generateApiKey, hashKey } from './bot/http/auth.js';
+export { openApiDocument } from './bot/http/openapi.js';
+export {
+  CheckResponseSchema,
+  type JsonView,
+  JsonViewSchema,
+  MessageBodySchema,
+  SessionSchema,
+} from './bot/http/schemas.js';
+export { type RunningHttp, type StartHttpOptions, startHttpServer } from './bot/http/server.js';
+export { jsonView } from './bot/http/view.js';
 export {
   createI18n,
   createRenderer,

@@ -19,6 +19,16 @@
  * | `LUOHU_RETENTION_DAYS` | days a conversation is kept after its last change | `30` |
  * | `LUOHU_LANG` | the default language: `zh-CN` or `en` | `zh-CN` |
  * | `LOG_LEVEL` | `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent` | `info` |
+ * | `LUOHU_HTTP_HOST` | the address the HTTP API listens on | `127.0.0.1` |
+ * | `LUOHU_HTTP_PORT` | its port, 1–65535; when set, `npm start` runs the HTTP API too | `8787` |
+ * | `LUOHU_API_KEYS` | agencies' API keys, hashed: `name:sha256hex` entries, comma-separated | (staff mode) |
+ * | `LUOHU_CORS_ORIGINS` | web origins allowed to call the API from a browser, comma-separated | (none) |
+ * | `LUOHU_RATE_LIMIT` | requests per minute per API key (per client address in staff mode) | `120` |
+ * | `LUOHU_AGENCY_NAME`, `LUOHU_AGENCY_CONTACT` | the agency's name and contact line on results | (none) |
+ *
+ * Without `LUOHU_API_KEYS` the HTTP API runs in staff mode: loopback only, keyless from this
+ * machine; a non-loopback `LUOHU_HTTP_HOST` then needs keys. The agency's name and contact come
+ * together: one without the other is an issue.
  *
  * An empty variable counts as unset. The token and the webhook secret are never quoted in an issue
  * or in {@link describeConfig}: any text that contains them is shown with `***` in their place.
@@ -50,6 +60,49 @@ export const MAX_RETENTION_DAYS = 36_500;
 /** The `.env` file read when {@link LoadConfigOptions.envFile} is not given (in the working directory). */
 export const DEFAULT_ENV_FILE = '.env';
 
+/** The HTTP API's address when `LUOHU_HTTP_HOST` is unset: this machine only. */
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+
+/** The HTTP API's port when `LUOHU_HTTP_PORT` is unset. */
+export const DEFAULT_HTTP_PORT = 8787;
+
+/** Requests per minute per API key when `LUOHU_RATE_LIMIT` is unset. */
+export const DEFAULT_RATE_LIMIT = 120;
+
+/** The longest agency name or contact line accepted. */
+export const MAX_BRAND_LENGTH = 200;
+
+/** One agency's API key as configured: a name (for logs and limits) and the SHA-256 of the key. */
+export interface ApiKeyEntry {
+  readonly name: string;
+  /** SHA-256 of the key, 64 lower-case hex digits. The key itself is never stored. */
+  readonly sha256: string;
+}
+
+/** The agency whose name and contact line appear on results. */
+export interface Brand {
+  readonly name: string;
+  readonly contact: string;
+}
+
+/** The HTTP API's settings. */
+export interface HttpConfig {
+  /** `LUOHU_HTTP_HOST`. */
+  readonly host: string;
+  /** `LUOHU_HTTP_PORT`. */
+  readonly port: number;
+  /** True when `LUOHU_HTTP_PORT` is set: `npm start` runs the HTTP API beside the bot. */
+  readonly enabled: boolean;
+  /** `LUOHU_API_KEYS`; empty: staff mode (loopback only, keyless from this machine). */
+  readonly apiKeys: readonly ApiKeyEntry[];
+  /** `LUOHU_CORS_ORIGINS`: exact origins (`https://agency.example`). */
+  readonly corsOrigins: readonly string[];
+  /** `LUOHU_RATE_LIMIT`: requests per minute per key. */
+  readonly rateLimit: number;
+  /** `LUOHU_AGENCY_NAME` and `LUOHU_AGENCY_CONTACT`; null when unset. */
+  readonly brand: Brand | null;
+}
+
 /** What every mode has. */
 export interface SharedConfig {
   /** Where the database is kept (`LUOHU_DATA_DIR`). */
@@ -60,6 +113,11 @@ export interface SharedConfig {
   readonly lang: Lang;
   /** `LOG_LEVEL`. */
   readonly logLevel: LogLevel;
+  /**
+   * The HTTP API's settings, present when any of its variables is set; {@link httpConfigOf} gives
+   * them with the defaults filled in either way.
+   */
+  readonly http?: HttpConfig;
 }
 
 /** No bot token: the terminal simulator. */
@@ -141,6 +199,29 @@ const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]+$/;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]+$/;
 const SECRET_MAX = 256;
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const KEY_ENTRY_PATTERN = /^[A-Za-z0-9_.-]{1,64}:[0-9a-fA-F]{64}$/;
+
+/** True when `host` is this machine only (`localhost`, `127.x.x.x`, `::1`). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The items of a comma-separated list, trimmed, empty ones dropped. */
+const listOf = (s: string) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+/** An origin as browsers send it (`https://host[:port]`); a trailing `/` is forgiven. */
+function originOf(entry: string): string | undefined {
+  if (!URL.canParse(entry)) return undefined;
+  const url = new URL(entry);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+  return bare && (entry === url.origin || entry === `${url.origin}/`) ? url.origin : undefined;
+}
 
 /** An http(s) URL, as zod reads one. */
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -197,6 +278,41 @@ const VARIABLES = {
     schema: z.enum(LOG_LEVELS),
     otherwise: { luohu: 'not-in-list', allowed: LOG_LEVELS.join(', ') },
   },
+  LUOHU_HTTP_HOST: { schema: z.string(), otherwise: { luohu: 'wrong-type' } },
+  LUOHU_HTTP_PORT: { schema: integer(1, 65_535), otherwise: { luohu: 'not-an-integer' } },
+  LUOHU_API_KEYS: {
+    // Hashes, not keys; still never quoted, in case a key was pasted here by mistake.
+    schema: z
+      .string()
+      .transform(listOf)
+      .refine((entries) => entries.every((e) => KEY_ENTRY_PATTERN.test(e)), problem('wrong-type'))
+      .transform((entries) =>
+        entries.map((e): ApiKeyEntry => {
+          const [name = '', sha256 = ''] = e.split(':');
+          return { name, sha256: sha256.toLowerCase() };
+        }),
+      )
+      .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, problem('wrong-type')),
+    otherwise: { luohu: 'wrong-type', expected: 'name:sha256hex, …', type: 'string' },
+    secret: true,
+  },
+  LUOHU_CORS_ORIGINS: {
+    schema: z
+      .string()
+      .transform(listOf)
+      .refine((entries) => entries.every((e) => originOf(e) !== undefined), problem('wrong-type'))
+      .transform((entries) => [...new Set(entries.map((e) => originOf(e) ?? e))]),
+    otherwise: { luohu: 'wrong-type', expected: 'https://host[:port], …', type: 'string' },
+  },
+  LUOHU_RATE_LIMIT: { schema: integer(1, 1_000_000), otherwise: { luohu: 'not-an-integer' } },
+  LUOHU_AGENCY_NAME: {
+    schema: z.string().max(MAX_BRAND_LENGTH),
+    otherwise: { luohu: 'too-large', max: MAX_BRAND_LENGTH },
+  },
+  LUOHU_AGENCY_CONTACT: {
+    schema: z.string().max(MAX_BRAND_LENGTH),
+    otherwise: { luohu: 'too-large', max: MAX_BRAND_LENGTH },
+  },
 } satisfies Record<string, { schema: z.ZodType<unknown, string>; otherwise: Problem; secret?: boolean }>;
 
 type Name = keyof typeof VARIABLES;
@@ -204,6 +320,32 @@ type Value<N extends Name> = z.output<(typeof VARIABLES)[N]['schema']>;
 
 /** The names of the variables Luohu reads. */
 export const CONFIG_VARIABLES = Object.keys(VARIABLES) as readonly Name[];
+
+/** The variables of the HTTP API. */
+const HTTP_VARIABLES = [
+  'LUOHU_HTTP_HOST',
+  'LUOHU_HTTP_PORT',
+  'LUOHU_API_KEYS',
+  'LUOHU_CORS_ORIGINS',
+  'LUOHU_RATE_LIMIT',
+  'LUOHU_AGENCY_NAME',
+  'LUOHU_AGENCY_CONTACT',
+] as const satisfies readonly Name[];
+
+/** The HTTP API's settings of `config`, with the defaults when none of its variables is set. */
+export function httpConfigOf(config: Pick<SharedConfig, 'http'>): HttpConfig {
+  return (
+    config.http ?? {
+      host: DEFAULT_HTTP_HOST,
+      port: DEFAULT_HTTP_PORT,
+      enabled: false,
+      apiKeys: [],
+      corsOrigins: [],
+      rateLimit: DEFAULT_RATE_LIMIT,
+      brand: null,
+    }
+  );
+}
 
 /** Replaces every occurrence of a secret in `text` with `***`. */
 function scrub(text: string, secrets: readonly string[]): string {
@@ -281,13 +423,37 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     for (const name of ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'] as const)
       if (raw(name) === undefined) issues.push({ path: [name], code: 'required', params: {} });
   }
+  const agency = ['LUOHU_AGENCY_NAME', 'LUOHU_AGENCY_CONTACT'] as const;
+  if (agency.some((name) => raw(name) !== undefined))
+    for (const name of agency)
+      if (raw(name) === undefined) issues.push({ path: [name], code: 'required', params: {} });
+  const httpHost = values.LUOHU_HTTP_HOST ?? DEFAULT_HTTP_HOST;
+  // Without keys the API is keyless from this machine: it must not listen beyond it.
+  const keyless =
+    (values.LUOHU_API_KEYS?.length ?? 0) === 0 && !issues.some((i) => i.path[0] === 'LUOHU_API_KEYS');
+  if (keyless && !isLoopbackHost(httpHost))
+    issues.push({ path: ['LUOHU_API_KEYS'], code: 'required', params: {} });
   if (issues.length > 0) return fail(issues);
 
+  const name = values.LUOHU_AGENCY_NAME;
+  const contact = values.LUOHU_AGENCY_CONTACT;
+  const http: HttpConfig | undefined = HTTP_VARIABLES.some((v) => raw(v) !== undefined)
+    ? {
+        host: httpHost,
+        port: values.LUOHU_HTTP_PORT ?? DEFAULT_HTTP_PORT,
+        enabled: values.LUOHU_HTTP_PORT !== undefined,
+        apiKeys: values.LUOHU_API_KEYS ?? [],
+        corsOrigins: values.LUOHU_CORS_ORIGINS ?? [],
+        rateLimit: values.LUOHU_RATE_LIMIT ?? DEFAULT_RATE_LIMIT,
+        brand: name !== undefined && contact !== undefined ? { name, contact } : null,
+      }
+    : undefined;
   const shared: SharedConfig = {
     dataDir: values.LUOHU_DATA_DIR ?? DEFAULT_DATA_DIR,
     retentionDays: values.LUOHU_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
     lang: values.LUOHU_LANG ?? DEFAULT_LANG,
     logLevel: values.LOG_LEVEL ?? 'info',
+    ...(http ? { http } : {}),
   };
   const token = values.TELEGRAM_BOT_TOKEN;
   if (token === undefined) return ok({ mode: 'simulator', ...shared });
@@ -313,12 +479,24 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
  * appear inside another value (a webhook URL whose path holds the token).
  */
 export function describeConfig(config: Config): Readonly<Record<string, string | number>> {
+  const http = config.http;
   const shared = {
     mode: config.mode,
     lang: config.lang,
     logLevel: config.logLevel,
     dataDir: config.dataDir,
     retentionDays: config.retentionDays,
+    // The key names only: the hashes stay out of logs.
+    ...(http
+      ? {
+          httpHost: http.host,
+          httpPort: http.port,
+          apiKeys: http.apiKeys.length > 0 ? http.apiKeys.map((k) => k.name).join(', ') : '(staff mode)',
+          corsOrigins: http.corsOrigins.join(', '),
+          rateLimit: http.rateLimit,
+          ...(http.brand ? { agency: http.brand.name } : {}),
+        }
+      : {}),
   };
   if (config.mode === 'simulator') return shared;
   const secrets = config.mode === 'webhook' ? [config.token, config.secretToken] : [config.token];

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runCheck } from './commands/check.js';
 import { runServe, runStart } from './commands/serve.js';
 import { runSimulate, type SimulateOptions } from './commands/simulate.js';
+import { runApiKey } from './http/api-key.js';
 import { processIO } from './io.js';
 
 /** Builds the program; `exit` receives the exit code of the command that ran. */
@@ -53,12 +54,21 @@ export function createProgram(exit: (code: number) => void): Command {
 
   program
     .command('serve')
-    .description('run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)')
+    .description(
+      'run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set) and/or the HTTP API',
+    )
     .option('--framework <name>', 'grammy (default) or telegraf')
-    .action(async (options: { framework?: string }) => {
+    .option('--http', 'run the HTTP API (LUOHU_HTTP_HOST:LUOHU_HTTP_PORT, default 127.0.0.1:8787)')
+    .action(async (options: { framework?: string; http?: boolean }) => {
       const code = await runServe(options, processIO);
       if (code !== 0) exit(code);
     });
+
+  program
+    .command('api-key')
+    .description('print a new API key for an agency, and its LUOHU_API_KEYS entry (the key is shown once)')
+    .argument('[name]', 'a name for the key: A-Z a-z 0-9 _ . - (default: agency)')
+    .action((name: string | undefined) => exit(runApiKey(name, processIO)));
 
   return program;
 }

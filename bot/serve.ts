@@ -113,7 +113,11 @@ export async function startBot(
   };
 
   if ((options.framework ?? 'grammy') === 'telegraf') {
-    const bot = new Telegraf(config.token, config.apiRoot ? { telegram: { apiRoot: config.apiRoot } } : {});
+    // No webhook replies: Telegraf would otherwise answer a callback query in the webhook's response,
+    // which tells Telegram the update was delivered before it is handled and stored (a crash loses it).
+    const bot = new Telegraf(config.token, {
+      telegram: { webhookReply: false, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
+    });
     bot.use(
       createTelegrafMiddleware({
         store,
@@ -129,12 +133,14 @@ export async function startBot(
       await bot.telegram.setMyCommands(commands, language_code ? { language_code } : {});
     if (config.mode === 'webhook') {
       await bot.telegram.setWebhook(config.webhookUrl, { secret_token: config.secretToken });
+      const callback = bot.webhookCallback(config.path, { secretToken: config.secretToken });
       const server = await listen(
-        webhookGate(
-          config.path,
-          config.secretToken,
-          bot.webhookCallback(config.path, { secretToken: config.secretToken }),
-        ),
+        webhookGate(config.path, config.secretToken, (req, res) => {
+          // The gate has matched the path; Telegraf compares the whole URL, so a webhook URL with a
+          // query string would be refused (403) on every update.
+          req.url = config.path;
+          return callback(req, res);
+        }),
         config.host,
         config.port,
       );
@@ -145,9 +151,23 @@ export async function startBot(
       };
     }
     await bot.telegram.deleteWebhook();
-    void bot.launch().catch((error: unknown) => logger.error({ err: String(error) }, 'polling stopped'));
+    // Resolves when polling has stopped: the updates being handled are done and confirmed.
+    const polling = bot
+      .launch()
+      .catch((error: unknown) => logger.error({ err: String(error) }, 'polling stopped'));
     logger.info({ framework: 'telegraf', mode: 'polling' }, 'bot started');
-    return { stop: () => closeAll(async () => bot.stop('stop')) };
+    return {
+      stop: () =>
+        closeAll(async () => {
+          try {
+            bot.stop('stop');
+          } catch {
+            return; // Not polling yet: nothing is being handled.
+          }
+          // Like grammY's runner: let the updates in hand finish before the store closes.
+          await polling;
+        }),
+    };
   }
 
   const bot = createGrammyBot(config.token, {

@@ -1,18 +1,22 @@
 /**
- * `luohu serve` (the Telegram bot) and `luohu start` (what `npm start` runs: the bot when a token
- * is configured, otherwise the terminal simulator).
+ * `luohu serve` (the Telegram bot, and the HTTP API with `--http` or when `LUOHU_HTTP_PORT` is set)
+ * and `luohu start` (what `npm start` runs: the bot and/or the HTTP API when configured, otherwise
+ * the terminal simulator).
  */
-import { type Config, describeConfig, type Env, loadConfig } from '../config.js';
+import { type Config, describeConfig, type Env, httpConfigOf, loadConfig } from '../config.js';
+import { startHttpServer } from '../http/server.js';
 import { createI18n, DEFAULT_LANG, isLang, type Lang, renderText } from '../i18n.js';
 import type { CommandIO } from '../io.js';
 import { createLogger } from '../log.js';
 import { formatIssue } from '../render/check-output.js';
-import { FRAMEWORKS, type Framework, type RunningBot, startBot } from '../serve.js';
+import { FRAMEWORKS, type Framework, startBot } from '../serve.js';
 import { runSimulate, type SimulateOptions } from './simulate.js';
 
 /** Options of `luohu serve`. */
 export interface ServeOptions {
   readonly framework?: string;
+  /** Run the HTTP API (also when no bot token is configured). */
+  readonly http?: boolean;
 }
 
 function configOrIssues(env: Env, io: CommandIO, lang: Lang): Config | number {
@@ -22,16 +26,24 @@ function configOrIssues(env: Env, io: CommandIO, lang: Lang): Config | number {
   return 2;
 }
 
-/** Stops the bot cleanly on SIGINT and SIGTERM. */
-function stopOnSignals(bot: RunningBot): void {
+/** Something running that stops cleanly. */
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/** Stops the bot and the HTTP API cleanly on SIGINT and SIGTERM. */
+function stopOnSignals(running: readonly Stoppable[]): void {
   const stop = () => {
-    void bot.stop().finally(() => process.exit(0));
+    void Promise.allSettled(running.map((r) => r.stop())).finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
 
-/** Runs the Telegram bot until a signal stops it; returns an exit code only when it cannot start. */
+/**
+ * Runs the Telegram bot (when a token is configured) and the HTTP API (with `--http`, or when
+ * `LUOHU_HTTP_PORT` is set) until a signal stops them; returns an exit code only when they cannot start.
+ */
 export async function runServe(
   options: ServeOptions,
   io: CommandIO,
@@ -47,7 +59,8 @@ export async function runServe(
   }
   const config = configOrIssues(env, io, lang);
   if (typeof config === 'number') return config;
-  if (config.mode === 'simulator') {
+  const http = Boolean(options.http) || httpConfigOf(config).enabled;
+  if (config.mode === 'simulator' && !http) {
     io.stderr(
       `${formatIssue({ path: ['TELEGRAM_BOT_TOKEN'], code: 'required', params: {} }, config.lang)}\n`,
     );
@@ -55,17 +68,25 @@ export async function runServe(
   }
   const logger = createLogger(config.logLevel);
   logger.info(describeConfig(config), 'configuration');
+  const running: Stoppable[] = [];
   try {
-    stopOnSignals(await startBot(config, { framework: framework as Framework, logger }));
+    if (config.mode !== 'simulator')
+      running.push(await startBot(config, { framework: framework as Framework, logger }));
+    if (http) running.push(await startHttpServer(config, { logger }));
   } catch (error) {
+    await Promise.allSettled(running.map((r) => r.stop()));
     // The token is never part of these messages: grammY and Telegraf redact it.
     io.stderr(`luohu: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
     return 1;
   }
+  stopOnSignals(running);
   return 0;
 }
 
-/** `npm start`: the bot when `TELEGRAM_BOT_TOKEN` is set, else the simulator with a hint. */
+/**
+ * `npm start`: the bot when `TELEGRAM_BOT_TOKEN` is set and the HTTP API when `LUOHU_HTTP_PORT` is
+ * set; with neither, the simulator with a hint.
+ */
 export async function runStart(
   options: SimulateOptions,
   io: CommandIO,
@@ -79,7 +100,7 @@ export async function runStart(
         : DEFAULT_LANG;
   const config = configOrIssues(env, io, lang);
   if (typeof config === 'number') return config;
-  if (config.mode !== 'simulator') return runServe({}, io, env);
+  if (config.mode !== 'simulator' || httpConfigOf(config).enabled) return runServe({}, io, env);
   io.stderr(`${renderText({ key: 'start.botHint' }, lang, createI18n())}\n`);
   return runSimulate({ ...options, lang }, io);
 }

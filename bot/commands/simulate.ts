@@ -7,10 +7,11 @@ import { createInterface } from 'node:readline';
 import { stringify as toYaml } from 'yaml';
 import type { View } from '../../machines/view.js';
 import { POLICY_TIME_ZONE, resolveSettings, todayIn } from '../../rules/index.js';
+import { jsonView } from '../http/view.js';
 import { DEFAULT_LANG, isLang, LANGUAGES, type Lang } from '../i18n.js';
 import type { CommandIO } from '../io.js';
 import { formatIssue } from '../render/check-output.js';
-import { renderViewPlain, viewText } from '../render/view.js';
+import { renderViewPlain } from '../render/view.js';
 import { loadScript, runScript, ScriptFileError } from '../simulate/replay.js';
 import type { Expect, Script, Step } from '../simulate/script.js';
 import { SimulatedChat } from '../simulate/session.js';
@@ -50,18 +51,12 @@ function expectationOf(view: View): Expect | undefined {
   return { kind: view.kind };
 }
 
-/** The view as one JSON line for programs: text, choices, and the decision on results. */
+/**
+ * The view as one JSON line for programs: the JSON view of the HTTP API (`bot/http/view.ts`): text,
+ * blocks, notice, choices, and the decision on results.
+ */
 export function viewJson(view: View, chat: SimulatedChat): string {
-  const renderer = chat.renderer();
-  return JSON.stringify({
-    kind: view.kind,
-    state: view.state,
-    ...(view.question ? { question: view.question } : {}),
-    lang: view.lang,
-    text: viewText(view, renderer),
-    choices: view.choices.map((c) => ({ id: c.id, label: renderer.render(c.label) })),
-    ...(view.decision ? { decision: view.decision } : {}),
-  });
+  return JSON.stringify(jsonView(view, chat.renderer()));
 }
 
 /** Runs `luohu simulate`; returns the exit code. */

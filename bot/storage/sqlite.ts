@@ -141,6 +141,8 @@ export class SqliteStore implements ConversationStore {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // Erased rows are overwritten with zeros, not left readable in free pages.
+      this.#db.pragma('secure_delete = ON');
       this.#db.exec(SCHEMA);
       // Databases written before updates were tied to a conversation get the column.
       const columns = this.#db.prepare<[], { name: string }>('PRAGMA table_info(processed_updates)').all();
@@ -204,7 +206,7 @@ export class SqliteStore implements ConversationStore {
     conversation: StoredConversation | undefined,
     update: UpdateRef,
   ): Promise<boolean> {
-    return this.transaction(() => {
+    const done = this.transaction(() => {
       if (this.#hasUpdate.get(update.bot, update.id) !== undefined) return false;
       if (conversation === undefined) {
         // Erased with everything tied to the person; the update itself is remembered under no one,
@@ -217,6 +219,16 @@ export class SqliteStore implements ConversationStore {
       }
       return true;
     });
+    if (done && conversation === undefined) this.#scrub();
+    return done;
+  }
+
+  /**
+   * After an erasure: copies the write-ahead log into the database and empties it, so the erased
+   * answers survive in neither file (`secure_delete` zeroes them in the database itself).
+   */
+  #scrub(): void {
+    if (this.file !== ':memory:' && this.file !== '') this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** {@link ConversationStore.get}; never rejects on a corrupt row (see the class). */
@@ -229,9 +241,10 @@ export class SqliteStore implements ConversationStore {
     this.setSync(key, conversation);
   }
 
-  /** {@link ConversationStore.delete}. */
+  /** {@link ConversationStore.delete}: the answers are erased from the files too, not just unlinked. */
   async delete(key: string): Promise<void> {
     this.deleteSync(key);
+    this.#scrub();
   }
 
   /**
