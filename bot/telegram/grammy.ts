@@ -5,7 +5,7 @@
 
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { type Api, Bot, type BotConfig, type Context } from 'grammy';
+import { type Api, Bot, type BotConfig, type Context, HttpError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
@@ -27,6 +27,23 @@ export interface GrammyBotOptions {
   readonly botInfo?: UserFromGetMe;
   /** The per-person rate limit; default 30 updates per 10 seconds. */
   readonly rateLimiter?: RateLimiter;
+}
+
+/**
+ * Retries a Bot API call that failed on the network (no answer from Telegram) a few times with
+ * backoff, then gives up, so an unreachable API root fails the start instead of hanging forever.
+ */
+export function networkRetry(attempts = 4, baseMs = 1000): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (error) {
+        if (!(error instanceof HttpError) || signal?.aborted || attempt >= attempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, baseMs * 2 ** (attempt - 1)));
+      }
+    }
+  };
 }
 
 /** A {@link TelegramPort} over grammY's API client. */
@@ -84,8 +101,15 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
   const bot = new Bot(token, config);
   // 429 (with retry_after), 5xx and network failures are retried with backoff; the reply still goes out.
   bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 30, rethrowInternalServerErrors: false }),
+    autoRetry({
+      maxRetryAttempts: 5,
+      maxDelaySeconds: 30,
+      rethrowInternalServerErrors: false,
+      rethrowHttpErrors: true,
+    }),
   );
+  // auto-retry retries network failures without bound; here they get a few attempts, then fail.
+  bot.api.config.use(networkRetry());
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   const rateLimiter = options.rateLimiter ?? createRateLimiter();
   bot.use(async (ctx) => {
