@@ -171,6 +171,14 @@ export class Engine {
   }
 
   /**
+   * Records an update that changes no conversation, so that a redelivery is not answered twice.
+   * Resolves false for a redelivery.
+   */
+  async claim(update: UpdateRef): Promise<boolean> {
+    return this.#store.claimUpdate(update);
+  }
+
+  /**
    * Stores what a channel keeps with `key`'s conversation (replacing it), e.g. the id of the message
    * that carries the current buttons. Does nothing when there is no conversation.
    */

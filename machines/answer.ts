@@ -52,6 +52,13 @@ function checkValue(question: QuestionId, value: unknown, ctx: AnswerContext): R
   }
 }
 
+/** True when a stored value is still a valid answer to `question` (e.g. after a change of options). */
+export function answerFits(question: QuestionId, value: unknown, ctx: AnswerContext): boolean {
+  return (
+    checkValue(question, value, ctx).ok || (value !== undefined && questionOf(question).ifUnknown === value)
+  );
+}
+
 /**
  * Parses one answer to `question`. A tapped choice must be one of the question's choices; typed text
  * is parsed by the question's kind; "I don't know" is accepted where the question allows it.

@@ -9,6 +9,7 @@
  */
 import { type AnyActorScope, createActor } from 'xstate';
 import { z } from 'zod';
+import { answerFits } from './answer.js';
 import { consultationMachine, MACHINE_VERSION } from './consultation.js';
 import { type ConsultationContext, type ConsultationInput, editionOf } from './context.js';
 import type { ConsultationEvent } from './events.js';
@@ -176,7 +177,15 @@ export function restoreConversation(stored: unknown, asOf: string, fallback: Con
   const record = shape.data as StoredConversation;
   if (record.v === MACHINE_VERSION) {
     const persisted = PersistedSchema.safeParse(record.snapshot);
-    if (persisted.success) {
+    // Every answer must still be an answer this machine accepts (an option may have been removed).
+    const fits =
+      persisted.success &&
+      Object.entries(persisted.data.context.answers).every(
+        ([q, value]) =>
+          (QUESTION_IDS as readonly string[]).includes(q) &&
+          answerFits(q as QuestionId, value, { asOf: persisted.data.context.asOf }),
+      );
+    if (persisted.success && fits) {
       try {
         const snapshot = consultationMachine.resolveState({
           value: persisted.data.value,

@@ -200,6 +200,11 @@ export class SqliteStore implements ConversationStore {
     return this.#hasUpdate.get(update.bot, update.id) !== undefined;
   }
 
+  /** {@link ConversationStore.claimUpdate}. */
+  async claimUpdate(update: UpdateRef): Promise<boolean> {
+    return this.#recordUpdate.run(update.bot, update.id, '', this.#now()).changes > 0;
+  }
+
   /** {@link ConversationStore.commit}: one SQLite transaction. */
   async commit(
     key: string,

@@ -29,6 +29,11 @@ export interface ConversationStore {
    * either loses the answer or applies it twice.
    */
   commit(key: string, conversation: StoredConversation | undefined, update: UpdateRef): Promise<boolean>;
+  /**
+   * Records an update that changes no conversation (a sticker, a group message), so that its reply
+   * is sent once. Resolves false when it was already recorded.
+   */
+  claimUpdate(update: UpdateRef): Promise<boolean>;
 }
 
 /**
@@ -66,6 +71,13 @@ export class MemoryStore implements ConversationStore {
 
   async hasUpdate(update: UpdateRef): Promise<boolean> {
     return this.#updates.has(`${update.bot}\u0000${update.id}`);
+  }
+
+  async claimUpdate(update: UpdateRef): Promise<boolean> {
+    const id = `${update.bot}\u0000${update.id}`;
+    if (this.#updates.has(id)) return false;
+    this.#updates.set(id, '');
+    return true;
   }
 
   async commit(

@@ -19,13 +19,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Wraps every line of `html` in `tag` on its own, so a message can be split between any two lines. */
+function perLine(tag: 'b' | 'i', html: string): string {
+  return html
+    .split('\n')
+    .map((line) => (line ? `<${tag}>${line}</${tag}>` : line))
+    .join('\n');
+}
+
 function blockHtml(b: Block, renderer: Renderer): string {
   const body = escapeHtml(renderer.render(b.text));
   switch (b.kind) {
     case 'title':
-      return `<b>${body}</b>`;
+      return perLine('b', body);
     case 'heading':
-      return `\n<b>${body}</b>`;
+      return `\n${perLine('b', body)}`;
     default: {
       const indent = b.kind === 'detail' ? '    ' : '';
       return `${indent}${blockPrefix(b)}${body}`;
@@ -36,14 +44,15 @@ function blockHtml(b: Block, renderer: Renderer): string {
 /** The whole text of a view as Telegram HTML (notice in italics, then the body). */
 export function viewHtml(view: View, renderer: Renderer): string {
   const lines: string[] = [];
-  if (view.notice) lines.push(`<i>${escapeHtml(renderer.render(view.notice))}</i>`);
+  if (view.notice) lines.push(perLine('i', escapeHtml(renderer.render(view.notice))));
   for (const b of view.blocks) lines.push(blockHtml(b, renderer));
   return lines.join('\n').trim();
 }
 
 /**
- * Splits HTML text into messages under `limit`, between lines (every line's tags are closed on
- * the line, so no message carries an unclosed tag). A single longer line is cut as plain text.
+ * Splits HTML text into messages under `limit` (UTF-16 code units, as Telegram counts), between
+ * lines; every line's tags are closed on the line, so no message carries an unclosed tag. A single
+ * longer line is cut as plain text between characters, never inside a character or an entity.
  */
 export function splitMessage(html: string, limit = SPLIT_AT): string[] {
   const parts: string[] = [];
@@ -61,19 +70,19 @@ export function splitMessage(html: string, limit = SPLIT_AT): string[] {
   return parts.length > 0 ? parts : [''];
 }
 
+/** Cuts a line longer than `limit` into plain-text pieces: whole characters and whole entities. */
 function cutLongLine(line: string, limit: number): string[] {
-  const plain = line.replace(/<\/?[bi]>/g, '');
+  const tokens = line.replace(/<\/?[bi]>/g, '').match(/&(?:amp|lt|gt|quot);|[\s\S]/gu) ?? [];
   const out: string[] = [];
-  for (let i = 0; i < plain.length; i += limit) {
-    let piece = plain.slice(i, i + limit);
-    // Never cut inside an entity such as &amp;.
-    const amp = piece.lastIndexOf('&');
-    if (amp > piece.length - 6 && !piece.slice(amp).includes(';') && i + limit < plain.length) {
-      piece = piece.slice(0, amp);
-      i -= limit - amp;
+  let piece = '';
+  for (const token of tokens) {
+    if (piece.length + token.length > limit) {
+      out.push(piece);
+      piece = '';
     }
-    out.push(piece);
+    piece += token;
   }
+  if (piece) out.push(piece);
   return out;
 }
 

@@ -134,10 +134,16 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
   const { chatId, input } = update;
   const lang = langOf(update.languageCode, deps.defaultLang);
   const say = (key: string) => sayTo(port, chatId, lang, i18n, key);
+  const updateRef =
+    update.updateId !== undefined ? { bot: deps.botId ?? 'telegram', id: update.updateId } : undefined;
+  // A reply that changes no conversation is sent once, even if Telegram delivers the update twice.
+  const firstDelivery = async () => (updateRef ? engine.claim(updateRef).catch(() => true) : true);
 
   if (!update.private) {
     if (input.kind === 'callback') await port.answerCallback(input.callbackId);
-    if (input.kind === 'command' || input.kind === 'callback') await say('telegram.private-only');
+    if (input.kind !== 'command' && input.kind !== 'callback') return { kind: input.kind };
+    if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
+    await say('telegram.private-only');
     return { kind: input.kind };
   }
   const rate = deps.rateLimiter?.check(chatId) ?? 'ok';
@@ -146,12 +152,9 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
     if (rate === 'warn') await say('telegram.slow-down');
     return { kind: input.kind, limited: true };
   }
-  if (input.kind === 'edited') {
-    await say('telegram.edited');
-    return { kind: input.kind };
-  }
-  if (input.kind === 'unsupported') {
-    await say('telegram.unsupported');
+  if (input.kind === 'edited' || input.kind === 'unsupported') {
+    if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
+    await say(input.kind === 'edited' ? 'telegram.edited' : 'telegram.unsupported');
     return { kind: input.kind };
   }
 

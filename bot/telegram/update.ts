@@ -16,7 +16,7 @@ export interface UpdateLike {
   readonly callback_query?: {
     readonly id: string;
     readonly data?: string;
-    readonly from: { readonly language_code?: string };
+    readonly from?: { readonly language_code?: string };
     readonly message?: {
       readonly message_id: number;
       readonly chat: { readonly id: number; readonly type: string };
@@ -39,7 +39,7 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
     return {
       chatId: chat.id,
       private: chat.type === 'private',
-      ...(query.from.language_code ? { languageCode: query.from.language_code } : {}),
+      ...(query.from?.language_code ? { languageCode: query.from.language_code } : {}),
       ...(update.update_id !== undefined ? { updateId: update.update_id } : {}),
       input: {
         kind: 'callback',
