@@ -2,6 +2,8 @@
  * The engine: the one place that loads a stored conversation, applies one input, stores it and
  * returns the view to show. Every channel (terminal, Telegram, HTTP) goes through it.
  */
+
+import { MACHINE_VERSION } from '../machines/consultation.js';
 import {
   restoreConversation,
   type StoredConversation,
@@ -60,6 +62,15 @@ export interface Turn {
   readonly meta: Meta;
 }
 
+/**
+ * How many conversations' live snapshots the engine keeps between turns. A turn whose stored `seq`
+ * matches skips parsing and checking the snapshot again; the store stays the source of truth.
+ *
+ * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several
+ * writers, a stale cached snapshot would be detected only by its `seq`.
+ */
+export const LIVE_CACHE_SIZE = 10_000;
+
 /** Options of {@link Engine.send}. */
 export interface SendOptions {
   /**
@@ -75,6 +86,10 @@ export class Engine {
   readonly #today: () => string;
   readonly #policy: string | undefined;
   readonly #now: () => Date;
+  readonly #live = new Map<
+    string,
+    { readonly seq: number; readonly snapshot: ConsultationSnapshot; readonly record: StoredConversation }
+  >();
   readonly #labels: Map<string, readonly string[]> = new Map();
   readonly i18n: I18n;
 
@@ -103,6 +118,15 @@ export class Engine {
     const input = { asOf, lang, ...(this.#policy ? { policy: this.#policy } : {}) };
     if (stored === undefined)
       return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {} };
+    const live = this.#live.get(key);
+    if (
+      live &&
+      live.seq === (stored.seq ?? 0) &&
+      stored.v === MACHINE_VERSION &&
+      live.snapshot.context.asOf === asOf
+    )
+      // The snapshot this process stored last for this turn: no need to parse and check it again.
+      return { snapshot: live.snapshot, loaded: 'restored' as const, seq: live.seq, meta: stored.meta ?? {} };
     const restored = restoreConversation(stored, asOf, input);
     return {
       snapshot: restored.snapshot,
@@ -110,6 +134,17 @@ export class Engine {
       seq: stored.seq ?? 0,
       meta: stored.meta ?? {},
     };
+  }
+
+  /** Remembers the live snapshot of a turn this process stored (see {@link LIVE_CACHE_SIZE}). */
+  #keep(key: string, seq: number, snapshot?: ConsultationSnapshot, record?: StoredConversation): void {
+    this.#live.delete(key);
+    if (!snapshot || !record) return;
+    this.#live.set(key, { seq, snapshot, record });
+    if (this.#live.size > LIVE_CACHE_SIZE) {
+      const oldest = this.#live.keys().next();
+      if (!oldest.done) this.#live.delete(oldest.value);
+    }
   }
 
   #record(snapshot: ConsultationSnapshot, seq: number, meta: Meta): StoredConversation {
@@ -167,6 +202,7 @@ export class Engine {
         return { ...base, view: viewOf(snapshot), seq, duplicate: true };
     } else if (stored) await this.#store.set(key, stored);
     else await this.#store.delete(key);
+    this.#keep(key, seq + 1, erased ? undefined : next, stored);
     return { ...base, view, erased, seq: erased ? 0 : seq + 1, meta: nextMeta };
   }
 
@@ -183,12 +219,18 @@ export class Engine {
    * that carries the current buttons. Does nothing when there is no conversation.
    */
   async remember(key: string, meta: Meta): Promise<void> {
-    const stored = await this.#store.get(key);
-    if (stored) await this.#store.set(key, { ...stored, meta });
+    // The record this process stored last for the conversation saves a read.
+    const live = this.#live.get(key);
+    const stored = live?.record ?? (await this.#store.get(key));
+    if (!stored) return;
+    const record = { ...stored, meta };
+    await this.#store.set(key, record);
+    if (live) this.#keep(key, live.seq, live.snapshot, record);
   }
 
   /** Erases `key`'s conversation. */
   async erase(key: string): Promise<void> {
+    this.#keep(key, 0);
     await this.#store.delete(key);
   }
 }

@@ -132,6 +132,8 @@ export function ageOn(birth: DateParts, on: DateParts): number {
   return compareDates(anniversary(birth, years), on) > 0 ? years - 1 : years;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * Today's date in an IANA time zone, e.g. `todayIn('Asia/Shanghai')`.
  *
@@ -139,12 +141,13 @@ export function ageOn(birth: DateParts, on: DateParts): number {
  * local date: between 16:00 and 24:00 UTC the two differ.
  */
 export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // Building a formatter costs about 100 µs; one per time zone is kept.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }

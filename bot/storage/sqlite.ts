@@ -121,6 +121,9 @@ export class SqliteStore implements ConversationStore {
   readonly #removeUpdates: Database.Statement<[string]>;
   readonly #hasUpdate: Database.Statement<[string, number], number>;
   readonly #recordUpdate: Database.Statement<[string, number, string, number]>;
+  /** Compiled once: building a transaction function per call costs as much as the writes. */
+  readonly #deleteTx: (key: string) => void;
+  readonly #commitTx: (key: string, data: string | undefined, update: UpdateRef) => boolean;
   readonly #count: Database.Statement<[], number>;
 
   /**
@@ -164,6 +167,22 @@ export class SqliteStore implements ConversationStore {
       this.#recordUpdate = this.#db.prepare<[string, number, string, number]>(
         'INSERT OR IGNORE INTO processed_updates (bot, update_id, key, at) VALUES (?, ?, ?, ?)',
       );
+      this.#deleteTx = this.#db.transaction((key: string) => {
+        this.#remove.run(key);
+        this.#removeUpdates.run(key);
+      });
+      this.#commitTx = this.#db.transaction((key: string, data: string | undefined, update: UpdateRef) => {
+        const now = this.#now();
+        if (this.#recordUpdate.run(update.bot, update.id, data === undefined ? '' : key, now).changes === 0)
+          return false;
+        if (data === undefined) {
+          // Erased with everything tied to the person; the update itself stays recorded under no
+          // one (key ''), so a redelivered `/delete` is still recognised.
+          this.#remove.run(key);
+          this.#removeUpdates.run(key);
+        } else this.#upsert.run(key, data, now);
+        return true;
+      });
       this.#purge = this.#db.prepare<[number]>('DELETE FROM conversations WHERE updated_at < ?');
       this.#purgeUpdates = this.#db.prepare<[number]>('DELETE FROM processed_updates WHERE at < ?');
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
@@ -189,10 +208,7 @@ export class SqliteStore implements ConversationStore {
 
   /** Erases everything stored under `key`: the conversation and the updates recorded for it. */
   deleteSync(key: string): void {
-    this.transaction(() => {
-      this.#remove.run(key);
-      this.#removeUpdates.run(key);
-    });
+    this.#deleteTx(key);
   }
 
   /** {@link ConversationStore.hasUpdate}. */
@@ -211,19 +227,11 @@ export class SqliteStore implements ConversationStore {
     conversation: StoredConversation | undefined,
     update: UpdateRef,
   ): Promise<boolean> {
-    const done = this.transaction(() => {
-      if (this.#hasUpdate.get(update.bot, update.id) !== undefined) return false;
-      if (conversation === undefined) {
-        // Erased with everything tied to the person; the update itself is remembered under no one,
-        // so a redelivered `/delete` is still recognised.
-        this.deleteSync(key);
-        this.#recordUpdate.run(update.bot, update.id, '', this.#now());
-      } else {
-        this.setSync(key, conversation);
-        this.#recordUpdate.run(update.bot, update.id, key, this.#now());
-      }
-      return true;
-    });
+    const done = this.#commitTx(
+      key,
+      conversation === undefined ? undefined : JSON.stringify(conversation),
+      update,
+    );
     if (done && conversation === undefined) this.#scrub();
     return done;
   }
