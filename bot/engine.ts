@@ -181,12 +181,12 @@ export class Engine {
       // A button of an older view (or of a conversation since restarted): change nothing, say so.
       return { ...base, view: { ...viewOf(snapshot), notice: text('notice.moved-on') }, seq, stale: true };
     }
-    const before = viewOf(snapshot);
+    // The view of the loaded state is needed only to read typed text against its choices.
     const event: ConsultationEvent | undefined =
       'show' in input
         ? undefined
         : 'text' in input
-          ? interpret(input.text, before, this.labelsOf)
+          ? interpret(input.text, viewOf(snapshot), this.labelsOf)
           : 'choice' in input
             ? { type: 'CHOOSE', id: input.choice }
             : { type: 'COMMAND', command: input.command, ...(input.lang ? { lang: input.lang } : {}) };
@@ -194,7 +194,7 @@ export class Engine {
     const view = viewOf(next);
     const erased = view.kind === 'deleted';
     // Consent is recorded with its time, the moment it is given.
-    const consented = before.kind === 'consent' && (view.kind === 'question' || view.kind === 'result');
+    const consented = snapshot.matches('consent') && (view.kind === 'question' || view.kind === 'result');
     const nextMeta: Meta = consented ? { ...meta, consentedAt: this.#now().toISOString() } : meta;
     const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
     if (update) {

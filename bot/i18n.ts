@@ -129,6 +129,19 @@ function formatDate(iso: string, lang: Lang, i18n: I18n, onMissing: OnMissing): 
   );
 }
 
+/** How many rendered sentences with parameters are remembered per i18n instance. */
+export const RENDER_MEMO_SIZE = 20_000;
+
+const renderMemo = new WeakMap<I18n, Map<string, string>>();
+function memoOf(i18n: I18n): Map<string, string> {
+  let memo = renderMemo.get(i18n);
+  if (!memo) {
+    memo = new Map();
+    renderMemo.set(i18n, memo);
+  }
+  return memo;
+}
+
 /** Sentences without parameters, per i18n instance: they never change, and most texts are such. */
 const staticCache = new WeakMap<I18n, Map<string, string>>();
 
@@ -148,10 +161,19 @@ function translate(text: Text, lang: Lang, i18n: I18n, onMissing: OnMissing): st
     }
     return sentence;
   }
+  // Most sentences with parameters recur with the same values (route names, thresholds, dates of
+  // one person): rendered ones are remembered, a bounded number per i18n instance.
+  const memo = memoOf(i18n);
+  const memoKey = `${lang}\u0000${text.key}\u0000${JSON.stringify(text.params)}`;
+  const known = memo.get(memoKey);
+  if (known !== undefined) return known;
   const values: Record<string, string | number> = {};
   for (const [name, param] of Object.entries(text.params ?? {}))
     values[name] = renderParam(param, lang, i18n, onMissing);
-  return i18n.t(text.key, { ...values, lng: lang });
+  const sentence = i18n.t(text.key, { ...values, lng: lang });
+  if (memo.size >= RENDER_MEMO_SIZE) memo.clear();
+  memo.set(memoKey, sentence);
+  return sentence;
 }
 
 /**
