@@ -2,25 +2,19 @@
  * `check` in bulk: profiles per second for a batch of profiles, through the library and the CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../rules/index.js';
 import { generateProfiles } from './profiles.js';
-import { summarise, time } from './stats.js';
+import { atLeast, type Row, row, type Section } from './report.js';
+import { time } from './stats.js';
+import { removeDir, tempDir } from './tmp.js';
 
 const AS_OF = '2026-11-28';
 const CLI = fileURLToPath(new URL('../bot/cli.js', import.meta.url));
 
-/** One benchmark row. */
-export interface Row {
-  readonly name: string;
-  readonly unit: string;
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
+export type { Row };
 
 /** Measures `check` throughput; `size` profiles per batch, `runs` repetitions. */
 export async function benchCheck(size: number, runs: number): Promise<Row[]> {
@@ -32,7 +26,7 @@ export async function benchCheck(size: number, runs: number): Promise<Row[]> {
     if (!result.ok) throw new Error('generated profiles must be valid');
   }, runs);
 
-  const dir = mkdtempSync(join(tmpdir(), 'luohu-bench-'));
+  const dir = tempDir('check');
   const file = join(dir, 'profiles.json');
   writeFileSync(file, JSON.stringify(profiles));
   const cli = await time(
@@ -44,10 +38,23 @@ export async function benchCheck(size: number, runs: number): Promise<Row[]> {
     },
     Math.max(1, Math.ceil(runs / 2)),
     1,
-  );
+  ).finally(() => removeDir(dir));
 
   return [
-    { name: `check, library, batch of ${size}`, unit: 'profiles/s', ...summarise(perSecond(library)) },
-    { name: `check, CLI --json, batch of ${size}`, unit: 'profiles/s', ...summarise(perSecond(cli)) },
+    row(`check, library, batch of ${size}`, 'profiles/s', perSecond(library), atLeast(100_000)),
+    row(`check, CLI --json, batch of ${size}`, 'profiles/s', perSecond(cli)),
   ];
+}
+
+/** Section 6: `check` in bulk. */
+export async function benchCheckSection(size: number, runs: number): Promise<Section> {
+  return {
+    title: '6. check in bulk',
+    intro: [
+      `A batch of ${size} generated profiles (\`profiles.ts\`), decided for one date: through the library (\`check(profiles)\`, ` +
+        'validation included) and through the CLI (`luohu check FILE --json`, a new process each time: start-up, reading, ' +
+        'validating, deciding and printing JSON).',
+    ],
+    rows: await benchCheck(size, runs),
+  };
 }
