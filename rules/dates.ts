@@ -144,7 +144,12 @@ export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
   let format = dayFormats.get(timeZone);
   if (!format) {
     // Building a formatter costs about 100 µs; one per time zone is kept.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     dayFormats.set(timeZone, format);
   }
   const parts = format.formatToParts(now);
