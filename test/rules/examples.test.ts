@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { check, DecisionSchema, type ProfileInput } from '../../rules/index.js';
+import { contractExamplesText } from '../fixtures/contract.js';
 
 interface Example {
   readonly name: string;
@@ -14,9 +15,7 @@ interface Example {
   readonly note: string;
 }
 
-const EXAMPLES: Example[] = JSON.parse(
-  readFileSync(new URL('../../../shared/contract/examples.json', import.meta.url), 'utf8'),
-);
+const EXAMPLES: Example[] = JSON.parse(contractExamplesText());
 
 /** What each `note` wording says about the steps. */
 const NOTES: Record<string, 'include' | 'exclude' | 'empty'> = {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { runCheck } from '../../../bot/commands/check.js';
 import { DecisionSchema } from '../../../rules/index.js';
+import { contractExamplesText } from '../../fixtures/contract.js';
 import { memoryIO } from './io.js';
 
 const AS_OF = '2026-11-28';
@@ -15,9 +16,11 @@ const BACHELOR = {
   educationMode: 'regular',
   employerCollective: true,
 };
-const examples = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../../../shared/contract/examples.json', import.meta.url)), 'utf8'),
-) as { profile: unknown; asOf: string; expect: Record<string, unknown> }[];
+const examples = JSON.parse(contractExamplesText()) as {
+  profile: unknown;
+  asOf: string;
+  expect: Record<string, unknown>;
+}[];
 
 async function check(stdin: string, options: Parameters<typeof runCheck>[1] = {}, file?: string) {
   const captured = memoryIO(stdin);

@@ -24,6 +24,7 @@ import {
   ProfileSchema,
   SKILL_LEVELS,
 } from '../../../rules/index.js';
+import { contractExamplesText } from '../../fixtures/contract.js';
 
 interface Example {
   readonly name: string;
@@ -31,9 +32,7 @@ interface Example {
   readonly profile: unknown;
 }
 
-const EXAMPLES: Example[] = JSON.parse(
-  readFileSync(new URL('../../../../shared/contract/examples.json', import.meta.url), 'utf8'),
-);
+const EXAMPLES: Example[] = JSON.parse(contractExamplesText());
 
 const i18n = createI18n();
 
