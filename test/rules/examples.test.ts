@@ -1,8 +1,4 @@
-/**
- * The contract's worked examples (`../shared/contract/examples.json`): every field of `expect` must
- * come out exactly; the steps, described in words in `note`, are checked as the note says.
- */
-import { readFileSync } from 'node:fs';
+
 import { describe, expect, test } from 'vitest';
 import { check, DecisionSchema, type ProfileInput } from '../../rules/index.js';
 import { contractExamplesText } from '../fixtures/contract.js';
