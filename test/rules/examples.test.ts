@@ -1,4 +1,7 @@
-
+/**
+ * The contract's worked examples (`../shared/contract/examples.json`): every field of `expect` must
+ * come out exactly; the steps, described in words in `note`, are checked as the note says.
+ */
 import { describe, expect, test } from 'vitest';
 import { check, DecisionSchema, type ProfileInput } from '../../rules/index.js';
 import { contractExamplesText } from '../fixtures/contract.js';

@@ -1,4 +1,9 @@
-
+/**
+ * The decision presenter: the contract's worked examples and a spread of generated profiles render
+ * in every language with no missing sentence and no unresolved placeholder, and say what matters
+ * (route, deadline, settlement). Change ids and warnings are collected from real decisions, so a new
+ * one in `rules/` without its sentence fails here.
+ */
 import { describe, expect, test } from 'vitest';
 import { createI18n, createRenderer, LANGUAGES, type Lang } from '../../../bot/i18n.js';
 import { renderPlain } from '../../../bot/render/plain.js';
