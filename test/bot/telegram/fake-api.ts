@@ -2,7 +2,6 @@
  * A grammY API transformer that answers every Bot API call locally and records it: no network.
  */
 import type { Bot } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
 
 /** One recorded Bot API call. */
 export interface Call {
@@ -10,20 +9,8 @@ export interface Call {
   readonly payload: Record<string, unknown>;
 }
 
-/** The bot's identity in tests. */
-export const BOT_INFO: UserFromGetMe = {
-  id: 42,
-  is_bot: true,
-  first_name: 'Luohu',
-  username: 'LuohuTestBot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-} as UserFromGetMe;
+/** The bot's identity in tests: the one the benchmarks use. */
+export { BOT_INFO } from '../../../bench/fake-telegram.js';
 
 /** Installs the fake API on `bot`; returns the list that records every call. */
 export function fakeApi(bot: Bot): Call[] {
