@@ -31,7 +31,8 @@ export const TOKEN = '123456:BENCH-token_local';
 
 /**
  * The result Telegram would give: for `sendMessage`, the message (numbered per chat, and recorded in
- * `keyboards` with its buttons); the bot for `getMe`; no updates for `getUpdates`; `true` otherwise.
+ * `keyboards` with its buttons); for an edit, the message keeps its id and any keyboard it now carries
+ * is recorded; the bot for `getMe`; no updates for `getUpdates`; `true` otherwise.
  */
 export function answerLocally(
   method: string,
@@ -49,6 +50,16 @@ export function answerLocally(
         chat: { id: chatId, type: 'private', first_name: 'Bench' },
         text: payload?.text,
       };
+    }
+    case 'editMessageText':
+    case 'editMessageReplyMarkup': {
+      // An edited message keeps its id; a keyboard it now carries becomes the chat's current one.
+      const chatId = Number(payload?.chat_id);
+      const messageId = Number(payload?.message_id);
+      keyboards.sent(chatId, messageId, payload?.reply_markup);
+      return method === 'editMessageText'
+        ? { message_id: messageId, date: 0, chat: { id: chatId, type: 'private' }, text: payload?.text }
+        : true;
     }
     case 'getMe':
       return BOT_INFO;

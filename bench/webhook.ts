@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
-import { startStubApi } from './fake-telegram.js';
+import { answerLocally, startStubApi } from './fake-telegram.js';
 import { atLeast, atMost, type Row, row, type Section } from './report.js';
 import { freePort, spawnServe, stopChild, WEBHOOK_PATH, WEBHOOK_SECRET, waitFor } from './serve-child.js';
 import { removeDir, tempDir } from './tmp.js';
@@ -87,7 +87,14 @@ interface WebhookRun {
 }
 
 /** Posts updates for `seconds` at `connections` connections. */
-async function load(port: number, live: LiveChats, connections: number, seconds: number, botPid?: number) {
+async function load(
+  port: number,
+  live: LiveChats,
+  connections: number,
+  seconds: number,
+  onReply: (body: string) => void,
+  botPid?: number,
+) {
   const botBefore = cpuSecondsOf(botPid);
   const loadBefore = process.cpuUsage();
   const result = await autocannon({
@@ -111,8 +118,9 @@ async function load(port: number, live: LiveChats, connections: number, seconds:
             body,
           };
         },
-        onResponse: (status, _body, context) => {
+        onResponse: (status, body, context) => {
           const chat = (context as { chat?: { script: Script; next: number } }).chat;
+          if (status === 200 && body) onReply(body);
           if (chat) live.answered(chat, status === 200);
         },
       },
@@ -195,8 +203,23 @@ async function measureTarget(target: WebhookTarget, runs: number, seconds: numbe
           () => false,
         );
       }, 20_000);
-      await load(port, live, connections, Math.min(2, seconds), child.pid);
-      for (let i = 0; i < runs; i++) measured.push(await load(port, live, connections, seconds, child.pid));
+      // A Bot API call made in the webhook's response (Telegram's "webhook reply") is answered here as
+      // the stub answers the others, and counted apart.
+      const onReply = (body: string) => {
+        let call: { method?: unknown } | undefined;
+        try {
+          call = JSON.parse(body) as { method?: unknown };
+        } catch {
+          return;
+        }
+        if (typeof call?.method !== 'string') return;
+        const method = `${call.method} (webhook reply)`;
+        stub.calls.set(method, (stub.calls.get(method) ?? 0) + 1);
+        answerLocally(call.method, call as Record<string, unknown>, stub.keyboards);
+      };
+      await load(port, live, connections, Math.min(2, seconds), onReply, child.pid);
+      for (let i = 0; i < runs; i++)
+        measured.push(await load(port, live, connections, seconds, onReply, child.pid));
     } finally {
       await stopChild(child);
       await stub.close();
@@ -259,7 +282,8 @@ export async function benchWebhook(runs: number, seconds: number, connections = 
       `\`luohu serve\` (grammY, webhook mode, default settings) in a child process; autocannon posts updates at ${connections} ` +
         `connections for ${seconds} s per run (after a warm-up run), each with the secret header, across many chats: whole ` +
         "consultations, a chat's next message sent once the last was answered, taps on the buttons the bot sent. The Bot API " +
-        "is a stub on 127.0.0.1 in the load generator's process: the bot's replies are real HTTP calls to it " +
+        "is a stub on 127.0.0.1 in the load generator's process: the bot's replies are real HTTP calls to it, " +
+        "except one call an update may make in its webhook response (Telegram's webhook reply, counted apart) " +
         `(per update: ${luohu.perUpdate}). Consultations completed: ${luohu.completed}, all checked at their result in ` +
         `the database afterwards; failed requests: ${luohu.failed}.`,
       `Baseline in the same run, same harness and updates: a bare grammY bot that only replies (\`bare-webhook.ts\`: ` +
