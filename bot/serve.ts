@@ -113,10 +113,10 @@ export async function startBot(
   };
 
   if ((options.framework ?? 'grammy') === 'telegraf') {
-    // No webhook replies: Telegraf would otherwise answer a callback query in the webhook's response,
-    // which tells Telegram the update was delivered before it is handled and stored (a crash loses it).
+    // Webhook replies on: the handler answers a tap's callback query last, once the update is stored,
+    // so Telegraf sends that answer as the webhook's response (which confirms the update).
     const bot = new Telegraf(config.token, {
-      telegram: { webhookReply: false, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
+      telegram: { webhookReply: true, ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}) },
     });
     bot.use(
       createTelegrafMiddleware({

@@ -10,6 +10,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
+import type { Button } from './format.js';
 import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
 import { logHandled } from './log.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
@@ -46,24 +47,48 @@ export function networkRetry(attempts = 4, baseMs = 1000): Transformer {
   };
 }
 
-/** A {@link TelegramPort} over grammY's API client. */
-export function grammyPort(api: Api): TelegramPort {
+/** The calls that may be sent as a webhook reply: those whose result is not needed. */
+const WEBHOOK_REPLY_METHODS = new Set(['answerCallbackQuery', 'editMessageReplyMarkup']);
+
+const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
+  keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {};
+
+/**
+ * A {@link TelegramPort} over grammY's API clients: `api` for every call, and `finalApi` (the
+ * update's own client, which carries grammY's webhook reply envelope in webhook mode) for the
+ * update's final call, which then goes out as the webhook's response instead of an HTTP request.
+ */
+export function grammyPort(api: Api, finalApi: Api = api): TelegramPort {
   return {
     async sendMessage(chatId, html, keyboard) {
       const message = await api.sendMessage(chatId, html, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
-        ...(keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {}),
+        ...markupOf(keyboard),
       });
       return message.message_id;
     },
-    async removeKeyboard(chatId, messageId) {
-      await api
+    async editMessage(chatId, messageId, html, keyboard) {
+      return api
+        .editMessageText(chatId, messageId, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...markupOf(keyboard),
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+    },
+    async removeKeyboard(chatId, messageId, options) {
+      await (options?.final ? finalApi : api)
         .editMessageReplyMarkup(chatId, messageId, { reply_markup: { inline_keyboard: [] } })
         .catch(() => {});
     },
-    async answerCallback(callbackId, text) {
-      await api.answerCallbackQuery(callbackId, text ? { text } : {}).catch(() => {});
+    async answerCallback(callbackId, text, options) {
+      await (options?.final ? finalApi : api)
+        .answerCallbackQuery(callbackId, text ? { text } : {})
+        .catch(() => {});
     },
   };
 }
@@ -95,7 +120,11 @@ export async function registerCommands(api: Api, i18n: I18n): Promise<void> {
 /** Creates the grammY bot. Updates of one chat are processed in order, chats in parallel. */
 export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
   const config: BotConfig<Context> = {
-    ...(options.apiRoot ? { client: { apiRoot: options.apiRoot } } : {}),
+    client: {
+      ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+      // In webhook mode, the update's final call (see `grammyPort`) is the webhook's response.
+      canUseWebhookReply: (method) => WEBHOOK_REPLY_METHODS.has(method),
+    },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   };
   const bot = new Bot(token, config);
@@ -119,7 +148,7 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
     const handled = await handleChatUpdate(update, {
       engine: options.engine,
       i18n: options.i18n,
-      port: grammyPort(ctx.api),
+      port: grammyPort(bot.api, ctx.api),
       botId: `telegram:${ctx.me.id}`,
       rateLimiter,
       ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),

@@ -3,9 +3,8 @@
  * adapters turn their context into a {@link ChatUpdate} and give a {@link TelegramPort} to reply.
  * This file knows Telegram's conventions; it knows neither framework.
  */
-import type { View } from '../../machines/view.js';
 import type { Engine, Input, Meta, Turn } from '../engine.js';
-import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang, type Renderer } from '../i18n.js';
+import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang } from '../i18n.js';
 import { type Button, escapeHtml, keyboardOf, parseCallbackData, splitMessage, viewHtml } from './format.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -18,6 +17,8 @@ export type ChatInput =
       readonly data: string;
       readonly callbackId: string;
       readonly messageId?: number;
+      /** The tapped button's label, when Telegram sent the message with its keyboard. */
+      readonly label?: string;
     }
   /** A sticker, photo, voice message, location, file...: nothing the consultation can read. */
   | { readonly kind: 'unsupported' }
@@ -36,14 +37,34 @@ export interface ChatUpdate {
   readonly input: ChatInput;
 }
 
+/**
+ * How a call is made. `final`: the update's last call, made once the update is stored, whose result
+ * is not needed; in webhook mode the adapter may send it as the webhook's response (one HTTP call
+ * less), which tells Telegram the update is handled: the handler marks a call final only after
+ * the engine committed the update.
+ */
+export interface CallOptions {
+  readonly final?: boolean;
+}
+
 /** The Telegram calls the handler makes; each adapter implements them with its framework's API. */
 export interface TelegramPort {
   /** Sends an HTML message, with an inline keyboard if given; resolves to the message id. */
   sendMessage(chatId: number, html: string, keyboard?: readonly (readonly Button[])[]): Promise<number>;
+  /**
+   * Replaces a message's HTML text and inline keyboard (none if not given); resolves to false when
+   * Telegram refuses (message too old or gone, nothing changed...), never rejects.
+   */
+  editMessage(
+    chatId: number,
+    messageId: number,
+    html: string,
+    keyboard?: readonly (readonly Button[])[],
+  ): Promise<boolean>;
   /** Removes the inline keyboard of a message (errors such as "message is not modified" are ignored). */
-  removeKeyboard(chatId: number, messageId: number): Promise<void>;
-  /** Answers a callback query (stops the button's spinner), with an optional short toast. */
-  answerCallback(callbackId: string, text?: string): Promise<void>;
+  removeKeyboard(chatId: number, messageId: number, options?: CallOptions): Promise<void>;
+  /** Answers a callback query (stops the button's spinner), with an optional short toast; never rejects. */
+  answerCallback(callbackId: string, text?: string, options?: CallOptions): Promise<void>;
 }
 
 /** What the handler needs. */
@@ -73,18 +94,20 @@ export function langOf(languageCode: string | undefined, fallback: Lang = DEFAUL
   return fallback;
 }
 
+/** Meta: the message that shows the current keyboard. */
 const KEYBOARD = 'keyboard';
+/** Meta: set when that message is the last part of a view split in several messages. */
+const KEYBOARD_SPLIT = 'keyboardSplit';
+/** The longest button label echoed back. */
+const LABEL_MAX = 100;
 
-/** Sends a view: its text split under the limit, the keyboard on the last message. */
-async function sendView(
+/** Sends a view's messages (split under the limit, the keyboard on the last); resolves to its id. */
+async function sendChunks(
   chatId: number,
-  view: View,
-  seq: number,
-  renderer: Renderer,
+  chunks: readonly string[],
+  keyboard: Button[][] | undefined,
   port: TelegramPort,
 ): Promise<number | undefined> {
-  const chunks = splitMessage(viewHtml(view, renderer));
-  const keyboard = view.choices.length > 0 ? keyboardOf(view, seq, renderer) : undefined;
   let last: number | undefined;
   for (const [i, chunk] of chunks.entries()) {
     const isLast = i === chunks.length - 1;
@@ -123,13 +146,29 @@ export interface Handled {
   readonly replyFailed?: string;
 }
 
-/** Sends one short sentence; errors are reported, not thrown. */
+/** Sends one short sentence. */
 async function sayTo(port: TelegramPort, chatId: number, lang: Lang, i18n: I18n, key: string): Promise<void> {
   await port.sendMessage(chatId, escapeHtml(createRenderer(lang, i18n).render({ key })));
 }
 
-/** Handles one update: applies it to the person's conversation and sends what to show. */
+/**
+ * Handles one update: applies it to the person's conversation and shows what comes next. Nothing
+ * that could acknowledge the update (a webhook reply) is sent before the engine has committed it:
+ * a tap's spinner is answered last, as the update's final call.
+ */
 export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
+  const { input } = update;
+  if (input.kind !== 'callback') return handle(update, deps);
+  try {
+    return await handle(update, deps);
+  } finally {
+    await deps.port.answerCallback(input.callbackId, undefined, FINAL);
+  }
+}
+
+const FINAL: CallOptions = { final: true };
+
+async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { engine, i18n, port } = deps;
   const { chatId, input } = update;
   const lang = langOf(update.languageCode, deps.defaultLang);
@@ -140,7 +179,6 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
   const firstDelivery = async () => (updateRef ? engine.claim(updateRef).catch(() => true) : true);
 
   if (!update.private) {
-    if (input.kind === 'callback') await port.answerCallback(input.callbackId);
     if (input.kind !== 'command' && input.kind !== 'callback') return { kind: input.kind };
     if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
     await say('telegram.private-only');
@@ -148,7 +186,6 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
   }
   const rate = deps.rateLimiter?.check(chatId) ?? 'ok';
   if (rate !== 'ok') {
-    if (input.kind === 'callback') await port.answerCallback(input.callbackId);
     if (rate === 'warn') await say('telegram.slow-down');
     return { kind: input.kind, limited: true };
   }
@@ -163,7 +200,6 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
     update.updateId !== undefined ? { update: { bot: deps.botId ?? 'telegram', id: update.updateId } } : {};
   let engineInput: Input;
   if (input.kind === 'callback') {
-    await port.answerCallback(input.callbackId);
     const data = parseCallbackData(input.data);
     engineInput = data ? { choice: data.choice, seq: data.seq } : { choice: '', seq: -1 };
   } else {
@@ -185,20 +221,60 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
   if (turn.duplicate) return { kind: input.kind, duplicate: true, state: turn.view.state };
 
   try {
-    // The tapped message's buttons have done their job (or are outdated), and so have the buttons of
-    // the last question if it was answered by typing: remove them so old buttons don't linger.
-    if (input.kind === 'callback' && input.messageId !== undefined)
-      await port.removeKeyboard(chatId, input.messageId);
-    const previous = turn.meta[KEYBOARD];
-    if (typeof previous === 'number' && !(input.kind === 'callback' && input.messageId === previous))
-      await port.removeKeyboard(chatId, previous);
     const viewLang = isLang(turn.view.lang) ? turn.view.lang : lang;
-    const sent = await sendView(chatId, turn.view, turn.seq, createRenderer(viewLang, i18n), port);
+    const renderer = createRenderer(viewLang, i18n);
+    const { view } = turn;
+    const keyboard = view.choices.length > 0 ? keyboardOf(view, turn.seq, renderer) : undefined;
+    const html = viewHtml(view, renderer);
+    const previous = turn.meta[KEYBOARD];
+    const tapped = input.kind === 'callback' ? input.messageId : undefined;
+    let sent: number | undefined;
+    let split = false;
+    let edited = false;
+    // A tap on the current question's buttons: that message becomes the next view (one call instead
+    // of removing its buttons and sending a new message), headed by the answer given, so the chat
+    // still shows it. Not for a stale tap, nor a message that ends a longer view, nor a view too long.
+    if (
+      tapped !== undefined &&
+      tapped === previous &&
+      turn.meta[KEYBOARD_SPLIT] === undefined &&
+      !turn.stale &&
+      !turn.erased
+    ) {
+      const label = input.kind === 'callback' ? input.label?.slice(0, LABEL_MAX) : undefined;
+      const echo = label
+        ? `<i>${escapeHtml(renderer.render({ key: 'telegram.chosen', params: { choice: label } }))}</i>\n\n`
+        : '';
+      const chunks = splitMessage(`${echo}${html}`);
+      if (chunks.length === 1 && (await port.editMessage(chatId, tapped, chunks[0] as string, keyboard))) {
+        edited = true;
+        sent = keyboard ? tapped : undefined;
+      }
+    }
+    if (!edited) {
+      const chunks = splitMessage(html);
+      sent = await sendChunks(chatId, chunks, keyboard, port);
+      split = sent !== undefined && chunks.length > 1;
+    }
     if (!turn.erased) {
-      const { [KEYBOARD]: _old, ...rest } = turn.meta;
-      const meta: Meta = sent === undefined ? rest : { ...rest, [KEYBOARD]: sent };
+      const { [KEYBOARD]: _old, [KEYBOARD_SPLIT]: _split, ...rest } = turn.meta;
+      const meta: Meta =
+        sent === undefined
+          ? rest
+          : split
+            ? { ...rest, [KEYBOARD]: sent, [KEYBOARD_SPLIT]: 1 }
+            : { ...rest, [KEYBOARD]: sent };
       if (JSON.stringify(meta) !== JSON.stringify(turn.meta)) await engine.remember(key, meta);
     }
+    // Buttons that have done their job (the tapped message's when it was not edited, and the last
+    // question's when it was answered by typing) are removed, so old buttons don't linger. The last
+    // removal is the update's final call when no spinner is to be answered.
+    const stale = [tapped, previous].filter(
+      (id, i, all): id is number =>
+        typeof id === 'number' && id !== sent && !(edited && id === tapped) && all.indexOf(id) === i,
+    );
+    for (const [i, id] of stale.entries())
+      await port.removeKeyboard(chatId, id, i === stale.length - 1 && input.kind !== 'callback' ? FINAL : {});
   } catch (error) {
     return {
       kind: input.kind,

@@ -25,6 +25,9 @@ export function logHandled(
   handled: Handled,
   ms: number,
 ): void {
+  const { storeFailed, replyFailed, duplicate, limited } = handled;
+  // The usual line is at debug level: skip hashing the chat id when it would be discarded.
+  if (!storeFailed && !replyFailed && !duplicate && !limited && !logger.isLevelEnabled('debug')) return;
   const chat = hashChat(chatId);
   const line = {
     update: updateId,

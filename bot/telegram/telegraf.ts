@@ -16,7 +16,7 @@ import { Engine } from '../engine.js';
 import { createI18n, type I18n, type Lang, type LocaleOverrides } from '../i18n.js';
 import type { ConversationStore } from '../storage/store.js';
 import { MemoryStore } from '../storage/store.js';
-import { parseCallbackData } from './format.js';
+import { type Button, parseCallbackData } from './format.js';
 import { handleChatUpdate, type TelegramPort } from './handler.js';
 import { createRateLimiter } from './rate-limit.js';
 import { withRetry } from './retry.js';
@@ -49,7 +49,14 @@ export interface TelegrafMiddlewareOptions {
   readonly keyPrefix?: string;
 }
 
-/** A {@link TelegramPort} over Telegraf's API client. */
+const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
+  keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {};
+
+/**
+ * A {@link TelegramPort} over Telegraf's API client. With Telegraf's `webhookReply` on (its default),
+ * the answer to a callback query goes out as the webhook's response: the handler makes it the
+ * update's final call, after the update is stored.
+ */
 export function telegrafPort(telegram: Telegram): TelegramPort {
   return {
     async sendMessage(chatId, html, keyboard) {
@@ -57,10 +64,22 @@ export function telegrafPort(telegram: Telegram): TelegramPort {
         telegram.sendMessage(chatId, html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
-          ...(keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {}),
+          ...markupOf(keyboard),
         }),
       );
       return message.message_id;
+    },
+    async editMessage(chatId, messageId, html, keyboard) {
+      const edit = () =>
+        telegram.editMessageText(chatId, messageId, undefined, html, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...markupOf(keyboard),
+        });
+      return withRetry(edit).then(
+        () => true,
+        () => false,
+      );
     },
     async removeKeyboard(chatId, messageId) {
       const remove = () =>

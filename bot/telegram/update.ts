@@ -20,6 +20,12 @@ export interface UpdateLike {
     readonly message?: {
       readonly message_id: number;
       readonly chat: { readonly id: number; readonly type: string };
+      readonly reply_markup?: {
+        readonly inline_keyboard?: readonly (readonly {
+          readonly text?: string;
+          readonly callback_data?: string;
+        }[])[];
+      };
     };
   };
 }
@@ -30,12 +36,23 @@ export function commandOf(text: string): string | undefined {
   return match ? (match[1] as string).toLowerCase() : undefined;
 }
 
+/** The label of the button with callback data `data` on the tapped message, if Telegram sent it. */
+function labelOf(query: NonNullable<UpdateLike['callback_query']>): string | undefined {
+  const rows = query.message?.reply_markup?.inline_keyboard;
+  if (!Array.isArray(rows) || query.data === undefined) return undefined;
+  for (const row of rows)
+    for (const button of Array.isArray(row) ? row : [])
+      if (button?.callback_data === query.data && typeof button.text === 'string') return button.text;
+  return undefined;
+}
+
 /** The chat update of a Telegram update, or undefined for updates the bot ignores (polls, joins...). */
 export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
   const query = update.callback_query;
   if (query) {
     const chat = query.message?.chat;
     if (!chat) return undefined;
+    const label = labelOf(query);
     return {
       chatId: chat.id,
       private: chat.type === 'private',
@@ -46,6 +63,7 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
         data: query.data ?? '',
         callbackId: query.id,
         ...(query.message ? { messageId: query.message.message_id } : {}),
+        ...(label ? { label } : {}),
       },
     };
   }

@@ -23,10 +23,19 @@ let nextUserMessageId = 1;
 /** A fresh `update_id`, unique in this test process. */
 export const newUpdateId = () => nextUpdateId++;
 
+/** A message as the bot showed it in a reply: sent, or an earlier one edited into a new view. */
+export interface Shown {
+  readonly message: StubMessage;
+  /** The `sendMessage` or `editMessageText` call that showed it (its payload: the text as shown then). */
+  readonly call: ApiCall;
+}
+
 /** What the bot did in answer to one update. */
 export interface Reply {
-  /** The messages it sent, in order. */
+  /** The messages it showed (sent, or edited into a new view), in order. */
   readonly messages: StubMessage[];
+  /** The same, with the call that showed each. */
+  readonly shown: Shown[];
   /** Every Bot API call it made for this chat (and callback answers). */
   readonly calls: ApiCall[];
   /** The update that was delivered. */
@@ -113,15 +122,18 @@ export class Person {
           c.method !== 'getUpdates' &&
           (Number(c.payload.chat_id) === this.chatId || c.method === 'answerCallbackQuery'),
       );
-    const messages = calls
-      .filter((c) => c.method === 'sendMessage')
-      .map((c) => {
-        const id = (c.response?.body as { result?: { message_id?: number } } | undefined)?.result?.message_id;
+    const shown = calls
+      .filter(
+        (c) => c.method === 'sendMessage' || (c.method === 'editMessageText' && c.response?.status === 200),
+      )
+      .map((call) => {
+        const id = (call.response?.body as { result?: { message_id?: number } } | undefined)?.result
+          ?.message_id;
         const message = id === undefined ? undefined : this.stub.messages.get(id);
-        if (!message) throw new Error(`sendMessage #${c.index} was not answered`);
-        return message;
+        if (!message) throw new Error(`${call.method} #${call.index} was not answered`);
+        return { message, call };
       });
-    return { messages, calls, update };
+    return { messages: shown.map((s) => s.message), shown, calls, update };
   }
 
   /** Types `text`. */
@@ -153,9 +165,9 @@ export class Person {
     }));
   }
 
-  /** The text of everything the bot sent in a reply, joined. */
+  /** The text of everything the bot showed in a reply (as it was then), joined. */
   static text(reply: Reply): string {
-    return reply.messages.map((m) => m.call.payload.text as string).join('\n');
+    return reply.shown.map((s) => s.call.payload.text as string).join('\n');
   }
 }
 

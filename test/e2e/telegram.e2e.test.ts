@@ -214,13 +214,14 @@ async function play(person: Person, steps: readonly Step[]): Promise<Reply[]> {
   return replies;
 }
 
-/** What the person saw: each answer's messages (text, parse mode, buttons with their data). */
+/** What the person saw: each answer's messages, sent or edited (text, parse mode, buttons with their data). */
 const transcript = (replies: readonly Reply[]) =>
   replies.map((r) =>
-    r.messages.map((m) => ({
-      text: m.call.payload.text,
-      parse_mode: m.call.payload.parse_mode,
-      keyboard: (m.call.payload.reply_markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard,
+    r.shown.map(({ call }) => ({
+      method: call.method,
+      text: call.payload.text,
+      parse_mode: call.payload.parse_mode,
+      keyboard: (call.payload.reply_markup as { inline_keyboard?: unknown } | undefined)?.inline_keyboard,
     })),
   );
 
@@ -238,8 +239,11 @@ async function referenceTranscript(): Promise<ReturnType<typeof transcript>> {
   return grammyReference;
 }
 
-/** Delivery to the bot's webhook, as Telegram posts it; resolves once the bot answered 200. */
-function byWebhook(url: string, secret: string, bodies: unknown[] = []): Deliver {
+/**
+ * Delivery to the bot's webhook, as Telegram posts it; resolves once the bot answered 200 and, as
+ * Telegram does, the call in the response's body (a webhook reply) was made on `telegram`.
+ */
+function byWebhook(url: string, secret: string, bodies: unknown[] = [], telegram?: BotApiStub): Deliver {
   return async (update: Update) => {
     const res = await fetch(url, {
       method: 'POST',
@@ -249,7 +253,17 @@ function byWebhook(url: string, secret: string, bodies: unknown[] = []): Deliver
     });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${body}`);
-    bodies.push(body ? JSON.parse(body) : undefined);
+    const reply = body ? (JSON.parse(body) as { method?: string }) : undefined;
+    bodies.push(reply);
+    if (telegram && reply?.method) {
+      const { method, ...payload } = reply;
+      await fetch(`${telegram.url}/bot${TOKEN}/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(5_000),
+      });
+    }
   };
 }
 
@@ -300,17 +314,16 @@ describe('luohu serve, long polling, grammY', () => {
     expect(labelsOf(consent.keyboard)).toEqual(['同意', '不同意']);
     for (const button of consent.keyboard.flat()) expect(button.callback_data).toMatch(/^c:\d+:[\w-]+$/);
 
-    // A tap: the spinner is answered, the tapped message's buttons removed, the next question asked.
+    // A tap: the tapped message becomes the next question (headed by the answer given, its buttons
+    // gone), then the spinner is answered.
     const agreed = await person.tap('同意');
     replies.push(agreed);
     const query = (agreed.update.callback_query as { id: string }).id;
-    expect(agreed.calls.find((c) => c.method === 'answerCallbackQuery')?.payload.callback_query_id).toBe(
-      query,
-    );
-    expect(agreed.calls.find((c) => c.method === 'editMessageReplyMarkup')?.payload.message_id).toBe(
-      consent.message_id,
-    );
+    expect(methodsOf(agreed.calls)).toEqual(['editMessageText', 'answerCallbackQuery']);
+    expect(agreed.calls[1]?.payload.callback_query_id).toBe(query);
+    expect(agreed.messages.map((m) => m.message_id)).toEqual([consent.message_id]);
     expect(stub.messages.get(consent.message_id)?.keyboard).toEqual([]);
+    expect(Person.text(agreed)).toMatch(/^<i>您的回答：同意<\/i>\n\n/);
     expect(Person.text(agreed)).toContain('出生日期');
 
     replies.push(...(await play(person, STEPS.slice(2))));
@@ -346,7 +359,7 @@ describe.each(['grammy', 'telegraf'] as const)('luohu serve --framework %s, cras
       await play(person, STEPS.slice(0, 3)); // consent, birth date → the education question
 
       // Kill 1, in the middle of an update: '本科' is stored and its answer is on its way (held here).
-      const hold = stub.hold((c) => c.method === 'sendMessage');
+      const hold = stub.hold((c) => c.method === 'sendMessage' || c.method === 'editMessageText');
       const { message, button } = person.messageWith('本科');
       const update = person.callbackUpdate(button.callback_data ?? '', message);
       stub.push(update);
@@ -400,8 +413,8 @@ describe.each(['grammy', 'telegraf'] as const)('luohu serve --framework %s, stop
       const person = new Person(stub, byPolling(stub));
       await play(person, STEPS.slice(0, 1));
 
-      // The tap is in the middle of being handled (its spinner answer held here) when SIGTERM comes.
-      const hold = stub.hold((c) => c.method === 'answerCallbackQuery');
+      // The tap is in the middle of being handled (the next question held here) when SIGTERM comes.
+      const hold = stub.hold((c) => c.method === 'editMessageText');
       const { message, button } = person.messageWith('同意');
       stub.push(person.callbackUpdate(button.callback_data ?? '', message));
       const held = await hold.reached;
@@ -411,9 +424,11 @@ describe.each(['grammy', 'telegraf'] as const)('luohu serve --framework %s, stop
       hold.release();
       expect(await exitOf(bot, 10_000)).toEqual({ code: 0, signal: null });
 
-      // The person got the next question from the stopping bot: nothing left half done.
-      const after = stub.calls.slice(held.index).filter((c) => c.method === 'sendMessage');
-      expect(after.map((c) => String(c.payload.text))).toEqual([expect.stringContaining('出生日期是哪天')]);
+      // The person got the next question from the stopping bot, then the spinner's answer: nothing
+      // left half done.
+      expect(String(held.payload.text)).toContain('出生日期是哪天');
+      const after = stub.calls.slice(held.index).filter((c) => c.method !== 'getUpdates');
+      expect(methodsOf(after)).toEqual(['editMessageText', 'answerCallbackQuery']);
       expect(bot.stderr()).toBe('');
     },
   );
@@ -494,7 +509,7 @@ describe.each(['grammy', 'telegraf'] as const)('luohu serve --framework %s, webh
     expect(await health.text()).toBe('ok');
 
     const bodies: unknown[] = [];
-    const person = new Person(stub, byWebhook(hook, SECRET, bodies));
+    const person = new Person(stub, byWebhook(hook, SECRET, bodies, stub));
     const post = (headers: Record<string, string>, path = '/tg/hook', method = 'POST') =>
       fetch(`${base}${path}`, {
         method,
@@ -516,9 +531,15 @@ describe.each(['grammy', 'telegraf'] as const)('luohu serve --framework %s, webh
     const [start, agreed, dated] = await play(person, STEPS.slice(0, 3));
     const consent = start?.messages.at(-1)?.call.payload.reply_markup as { inline_keyboard: [] } | undefined;
     expect(labelsOf(consent?.inline_keyboard ?? [])).toEqual(['同意', '不同意']);
-    // Telegram got its 200 only once the update was handled (answered, stored): never a reply
-    // in the webhook's response body, which would confirm the update before it is stored.
-    expect(bodies.filter((b) => b !== undefined)).toEqual([]);
+    // Telegram got its 200 only once the update was handled (stored, answered). The tap's spinner
+    // answer, the last call of its update, came in the webhook's response (one HTTP call less).
+    const tapped = (agreed?.update.callback_query as { id: string } | undefined)?.id;
+    expect(bodies).toEqual([
+      undefined,
+      { method: 'answerCallbackQuery', callback_query_id: tapped },
+      undefined,
+    ]);
+    expect(methodsOf(agreed?.calls ?? [])).toEqual(['editMessageText', 'answerCallbackQuery']);
     expect(stub.messages.get(agreed?.messages[0]?.message_id ?? -1)).toBeDefined();
     expect(Person.text(dated as Reply)).toContain('最高学历');
     // Webhook mode never polls.

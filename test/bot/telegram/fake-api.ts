@@ -18,16 +18,55 @@ export function fakeApi(bot: Bot): Call[] {
   let messageId = 1000;
   bot.api.config.use(async (_prev, method, payload) => {
     calls.push({ method, payload: payload as Record<string, unknown> });
-    const p = payload as { chat_id?: number; text?: string };
+    const p = payload as { chat_id?: number; text?: string; message_id?: number };
     const result =
       method === 'sendMessage'
         ? { message_id: ++messageId, date: 0, chat: { id: p.chat_id, type: 'private' }, text: p.text }
-        : true;
+        : method === 'editMessageText'
+          ? { message_id: p.message_id, date: 0, chat: { id: p.chat_id, type: 'private' }, text: p.text }
+          : true;
     // biome-ignore lint/suspicious/noExplicitAny: the transformer must return grammY's generic response type.
     return { ok: true, result } as any;
   });
   return calls;
 }
+
+/** An inline keyboard as sent. */
+export type Keyboard = { text: string; callback_data: string }[][];
+
+/** A message as it stands after the recorded calls (messages are numbered 1001, 1002...). */
+export interface FakeMessage {
+  readonly messageId: number;
+  text: string;
+  keyboard: Keyboard;
+}
+
+const keyboardIn = (payload: Record<string, unknown>): Keyboard =>
+  ((payload.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ?? []) as Keyboard;
+
+/** Replays `calls`: every message sent, with its text and keyboard after any edits. */
+export function messagesOf(calls: readonly Call[]): FakeMessage[] {
+  const messages: FakeMessage[] = [];
+  for (const { method, payload } of calls) {
+    if (method === 'sendMessage')
+      messages.push({
+        messageId: 1001 + messages.length,
+        text: String(payload.text),
+        keyboard: keyboardIn(payload),
+      });
+    const m = messages.find((x) => x.messageId === payload.message_id);
+    if (m && method === 'editMessageText') {
+      m.text = String(payload.text);
+      m.keyboard = keyboardIn(payload);
+    }
+    if (m && method === 'editMessageReplyMarkup') m.keyboard = keyboardIn(payload);
+  }
+  return messages;
+}
+
+/** The calls that showed something to the person: messages sent, and messages edited into a new view. */
+export const shownOf = (calls: readonly Call[]) =>
+  calls.filter((c) => c.method === 'sendMessage' || c.method === 'editMessageText');
 
 let updateId = 1;
 const from = (lang: string) => ({ id: 7, is_bot: false, first_name: 'Test', language_code: lang });
@@ -45,8 +84,8 @@ export function textUpdate(text: string, options: { lang?: string; chatType?: st
   };
 }
 
-/** A tap on a button whose callback data is `data`, on message `messageId`. */
-export function callbackUpdate(data: string, messageId: number, lang = 'zh-hans') {
+/** A tap on a button whose callback data is `data`, on message `messageId` (showing `keyboard`). */
+export function callbackUpdate(data: string, messageId: number, lang = 'zh-hans', keyboard?: Keyboard) {
   return {
     update_id: updateId++,
     callback_query: {
@@ -59,6 +98,7 @@ export function callbackUpdate(data: string, messageId: number, lang = 'zh-hans'
         date: 0,
         chat: { id: 7, type: 'private', first_name: 'Test' },
         text: '…',
+        ...(keyboard ? { reply_markup: { inline_keyboard: keyboard } } : {}),
       },
     },
   };

@@ -12,6 +12,9 @@ import {
   callbackUpdate,
   editedUpdate,
   fakeApi,
+  type Keyboard,
+  messagesOf,
+  shownOf,
   stickerUpdate,
   textUpdate,
 } from './fake-api.js';
@@ -33,8 +36,8 @@ function setup() {
   return { bot, calls, handle, store };
 }
 
-type Keyboard = { text: string; callback_data: string }[][];
-const sent = (calls: Call[]) => calls.filter((c) => c.method === 'sendMessage');
+/** What the person was shown: messages sent, and messages edited into a new view. */
+const sent = (calls: Call[]) => shownOf(calls);
 const keyboardOf = (call: Call | undefined): Keyboard =>
   ((call?.payload.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ??
     []) as Keyboard;
@@ -42,16 +45,13 @@ const lastSent = (calls: Call[]) => sent(calls).at(-1);
 
 /** Taps the button labelled `label` on the last message that has a keyboard. */
 async function tap(ctx: ReturnType<typeof setup>, label: string) {
-  const withKeyboard = sent(ctx.calls)
-    .filter((c) => keyboardOf(c).length > 0)
+  const withKeyboard = messagesOf(ctx.calls)
+    .filter((m) => m.keyboard.length > 0)
     .at(-1);
-  const button = keyboardOf(withKeyboard)
-    .flat()
-    .find((b) => b.text === label);
-  if (!button) throw new Error(`no button ${label} in ${JSON.stringify(keyboardOf(withKeyboard))}`);
-  const index = ctx.calls.indexOf(withKeyboard as Call);
-  const messageId = 1001 + sent(ctx.calls.slice(0, index)).length;
-  await ctx.handle(callbackUpdate(button.callback_data, messageId));
+  const button = withKeyboard?.keyboard.flat().find((b) => b.text === label);
+  if (!withKeyboard || !button) throw new Error(`no button ${label} in ${JSON.stringify(withKeyboard)}`);
+  const { messageId } = withKeyboard;
+  await ctx.handle(callbackUpdate(button.callback_data, messageId, 'zh-hans', withKeyboard.keyboard));
   return { button, messageId };
 }
 
@@ -84,14 +84,16 @@ describe('a consultation through grammY', () => {
 
   test('the whole consultation with taps only (and the birth date typed), to a result', async () => {
     await ctx.handle(textUpdate('/start'));
+    const before = ctx.calls.length;
     const { messageId } = await tap(ctx, '同意');
-    // The tapped message's buttons are removed, the spinner answered.
-    expect(ctx.calls.some((c) => c.method === 'answerCallbackQuery')).toBe(true);
-    expect(ctx.calls.find((c) => c.method === 'editMessageReplyMarkup')?.payload).toMatchObject({
-      message_id: messageId,
-      reply_markup: { inline_keyboard: [] },
-    });
-    expect(String(lastSent(ctx.calls)?.payload.text)).toContain('出生日期');
+    // The tapped message becomes the next question, headed by the answer given; then (last) the
+    // spinner is answered. One message, no new one.
+    const tapCalls = ctx.calls.slice(before);
+    expect(tapCalls.map((c) => c.method)).toEqual(['editMessageText', 'answerCallbackQuery']);
+    expect(tapCalls[0]?.payload).toMatchObject({ message_id: messageId, parse_mode: 'HTML' });
+    const edited = String(tapCalls[0]?.payload.text);
+    expect(edited.split('\n')[0]).toBe('<i>您的回答：同意</i>');
+    expect(edited).toContain('出生日期');
     await ctx.handle(textUpdate('1993年4月9日'));
     await tap(ctx, '本科');
     await tap(ctx, '统招（普通高等教育）');
@@ -109,15 +111,40 @@ describe('a consultation through grammY', () => {
     ).toHaveLength(2);
   });
 
-  test('a typed answer removes the buttons of the question it answered', async () => {
+  test('a typed answer removes the buttons of the question it answered, after the next question', async () => {
     await ctx.handle(textUpdate('/start'));
     await ctx.handle(textUpdate('同意'));
     await ctx.handle(textUpdate('1993-04-09'));
-    const educationMessage = sent(ctx.calls).length + 1000;
+    const educationMessage = messagesOf(ctx.calls).at(-1)?.messageId;
+    const before = ctx.calls.length;
     await ctx.handle(textUpdate('本科'));
-    expect(
-      ctx.calls.filter((c) => c.method === 'editMessageReplyMarkup').map((c) => c.payload.message_id),
-    ).toContain(educationMessage);
+    const calls = ctx.calls.slice(before);
+    expect(calls.map((c) => c.method)).toEqual(['sendMessage', 'editMessageReplyMarkup']);
+    expect(calls[1]?.payload).toMatchObject({
+      message_id: educationMessage,
+      reply_markup: { inline_keyboard: [] },
+    });
+    expect(messagesOf(ctx.calls).filter((m) => m.keyboard.length > 0)).toHaveLength(1);
+  });
+
+  test('a tap that cannot be shown by editing (Telegram refuses the edit) sends the next view', async () => {
+    ctx.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === 'editMessageText')
+        // biome-ignore lint/suspicious/noExplicitAny: grammY's generic response type.
+        return { ok: false, error_code: 400, description: "Bad Request: message can't be edited" } as any;
+      return prev(method, payload, signal);
+    });
+    await ctx.handle(textUpdate('/start'));
+    const before = ctx.calls.length;
+    const { messageId } = await tap(ctx, '同意');
+    const calls = ctx.calls.slice(before);
+    expect(calls.map((c) => c.method)).toEqual([
+      'sendMessage',
+      'editMessageReplyMarkup',
+      'answerCallbackQuery',
+    ]);
+    expect(String(calls[0]?.payload.text)).toContain('出生日期');
+    expect(calls[1]?.payload).toMatchObject({ message_id: messageId, reply_markup: { inline_keyboard: [] } });
   });
 
   test('a button from an old message changes nothing and shows the current question', async () => {
