@@ -37,6 +37,44 @@ export const EDIT_PREFIX = 'edit:';
 
 const isQuestionId = (id: string): id is QuestionId => (QUESTION_IDS as readonly string[]).includes(id);
 
+/**
+ * What the `answer` action assigns for `event` (a partial context): the answer recorded and the next
+ * question asked, or the correction to show. A plain function so that the fast path of
+ * `stepConversation` (`conversation.ts`) applies exactly what the machine applies.
+ */
+export function answerUpdate(
+  context: ConsultationContext,
+  event: ConsultationEvent,
+): Partial<ConsultationContext> {
+  if (event.type === 'ANSWER') {
+    // A stored answer replayed into this machine: accepted for any question, in any order.
+    const parsed = parseAnswer(event.question, event, context);
+    return parsed.ok ? recordAnswer(context, event.question, parsed.value.value, parsed.value) : {};
+  }
+  const question = context.current;
+  if (question === null) return {};
+  if (event.type !== 'TEXT' && event.type !== 'CHOOSE') return {};
+  const parsed = parseAnswer(question, event, context);
+  if (!parsed.ok) {
+    // A button of an earlier view is not a wrong answer; a typed one is, with the most specific correction.
+    if (parsed.error.key === 'notice.moved-on') return { notice: parsed.error };
+    const notice = event.type === 'TEXT' && event.problem ? event.problem : parsed.error;
+    return { notice, failures: context.failures + 1 };
+  }
+  const next = recordAnswer(context, question, parsed.value.value, parsed.value);
+  if (parsed.value.unknown)
+    // "I don't know" is an answer: say what is assumed and how to find out.
+    return {
+      ...next,
+      notice: text('notice.assumed', {
+        answer: answerParam(question, parsed.value.value),
+        how: { t: `question.${question}.how` },
+      }),
+    };
+  if (parsed.value.approximate) return { ...next, notice: text('notice.approximate-age') };
+  return next;
+}
+
 /** The consultation machine. */
 export const consultationMachine = setup({
   types: {
@@ -68,35 +106,7 @@ export const consultationMachine = setup({
   actions: {
     clearNotice: assign({ notice: null }),
     ask: assign(({ context }) => ask(context)),
-    answer: assign(({ context, event }) => {
-      if (event.type === 'ANSWER') {
-        // A stored answer replayed into this machine: accepted for any question, in any order.
-        const parsed = parseAnswer(event.question, event, context);
-        return parsed.ok ? recordAnswer(context, event.question, parsed.value.value, parsed.value) : {};
-      }
-      const question = context.current;
-      if (question === null) return {};
-      if (event.type !== 'TEXT' && event.type !== 'CHOOSE') return {};
-      const parsed = parseAnswer(question, event, context);
-      if (!parsed.ok) {
-        // A button of an earlier view is not a wrong answer; a typed one is, with the most specific correction.
-        if (parsed.error.key === 'notice.moved-on') return { notice: parsed.error };
-        const notice = event.type === 'TEXT' && event.problem ? event.problem : parsed.error;
-        return { notice, failures: context.failures + 1 };
-      }
-      const next = recordAnswer(context, question, parsed.value.value, parsed.value);
-      if (parsed.value.unknown)
-        // "I don't know" is an answer: say what is assumed and how to find out.
-        return {
-          ...next,
-          notice: text('notice.assumed', {
-            answer: answerParam(question, parsed.value.value),
-            how: { t: `question.${question}.how` },
-          }),
-        };
-      if (parsed.value.approximate) return { ...next, notice: text('notice.approximate-age') };
-      return next;
-    }),
+    answer: assign(({ context, event }) => answerUpdate(context, event)),
     goBack: assign(({ context }) => {
       const last = context.order.at(-1);
       if (last === undefined) return {};

@@ -61,7 +61,19 @@ export function initialContext(input: ConsultationInput): ConsultationContext {
 /** The context with `current` set to the next relevant question (null: ready for the result). */
 export function ask(context: ConsultationContext): ConsultationContext {
   const current = nextQuestion(context.answers, { asOf: context.asOf, edition: editionOf(context) });
-  return { ...context, current, failures: current === context.current ? context.failures : 0 };
+  // A literal in the fields' order (not a spread): one object shape for every context, same JSON.
+  return {
+    asOf: context.asOf,
+    policy: context.policy,
+    lang: context.lang,
+    answers: context.answers,
+    order: context.order,
+    unknown: context.unknown,
+    approximateAge: context.approximateAge,
+    current,
+    failures: current === context.current ? context.failures : 0,
+    notice: context.notice,
+  };
 }
 
 /** How an answer was given. */
@@ -80,12 +92,29 @@ export function recordAnswer(
   meta: AnswerMeta = {},
 ): ConsultationContext {
   const answers = { ...context.answers, [question]: value } as Answers;
-  const order = [...context.order.filter((q) => q !== question), question];
-  const unknown = meta.unknown
-    ? [...context.unknown.filter((q) => q !== question), question]
-    : context.unknown.filter((q) => q !== question);
+  const order = withLast(context.order, question, true);
+  const unknown = withLast(context.unknown, question, meta.unknown === true);
   const approximateAge = question === 'birthDate' ? Boolean(meta.approximate) : context.approximateAge;
-  return ask({ ...context, answers, order, unknown, approximateAge, current: null, failures: 0 });
+  return ask({
+    asOf: context.asOf,
+    policy: context.policy,
+    lang: context.lang,
+    answers,
+    order,
+    unknown,
+    approximateAge,
+    current: null,
+    failures: 0,
+    notice: context.notice,
+  });
+}
+
+/** `list` without `question`, then with it last when `add`. */
+function withLast(list: readonly QuestionId[], question: QuestionId, add: boolean): QuestionId[] {
+  const out: QuestionId[] = [];
+  for (const q of list) if (q !== question) out.push(q);
+  if (add) out.push(question);
+  return out;
 }
 
 /** Forgets one answer (and its "unknown" mark). */

@@ -10,8 +10,8 @@
 import { type AnyActorScope, createActor } from 'xstate';
 import { z } from 'zod';
 import { answerFits } from './answer.js';
-import { consultationMachine, MACHINE_VERSION } from './consultation.js';
-import { type ConsultationContext, type ConsultationInput, editionOf } from './context.js';
+import { answerUpdate, consultationMachine, MACHINE_VERSION } from './consultation.js';
+import { type ConsultationContext, type ConsultationInput, editionOf, initialContext } from './context.js';
 import type { ConsultationEvent } from './events.js';
 import { QUESTION_IDS, type QuestionId } from './questions.js';
 import type { ConsultationSnapshot } from './views.js';
@@ -64,8 +64,96 @@ export function startConversation(input: ConsultationInput): ConsultationSnapsho
   return consultationMachine.getInitialSnapshot(inertScope, input);
 }
 
+/**
+ * `Object.assign({}, context, update)`, as XState's `assign` does, as a literal: the same keys in
+ * the same order (every context has all of them), one object shape.
+ */
+function withUpdate(c: ConsultationContext, u: Partial<ConsultationContext>): ConsultationContext {
+  return {
+    asOf: 'asOf' in u ? (u.asOf as string) : c.asOf,
+    policy: 'policy' in u ? (u.policy as string) : c.policy,
+    lang: 'lang' in u ? (u.lang as string) : c.lang,
+    answers: 'answers' in u ? (u.answers as ConsultationContext['answers']) : c.answers,
+    order: 'order' in u ? (u.order as ConsultationContext['order']) : c.order,
+    unknown: 'unknown' in u ? (u.unknown as ConsultationContext['unknown']) : c.unknown,
+    approximateAge: 'approximateAge' in u ? (u.approximateAge as boolean) : c.approximateAge,
+    current: 'current' in u ? (u.current as ConsultationContext['current']) : c.current,
+    failures: 'failures' in u ? (u.failures as number) : c.failures,
+    notice: 'notice' in u ? (u.notice as ConsultationContext['notice']) : c.notice,
+  };
+}
+
+/** The state nodes of `active.result`, for snapshots the fast path moves there. */
+let resultNodes: ConsultationSnapshot['_nodes'] | undefined;
+
+/**
+ * The snapshot XState's `transition` gives for the hot events, computed directly: an answer to the
+ * interview's question (`TEXT`/`CHOOSE` in `active.interview`), a replayed answer (`ANSWER` in
+ * `active`), and the day moving on (`CLOCK`, anywhere). The same action functions, in the same
+ * order, as the machine's definition; then its one eventless transition (`interview` →
+ * `result` when no question is left). Undefined for every other case, which XState handles.
+ * `test/machines/fast-step.test.ts` checks it deep-equals `transition()` on every generated path.
+ */
+function fastStep(
+  snapshot: ConsultationSnapshot,
+  event: ConsultationEvent,
+): ConsultationSnapshot | undefined {
+  if (snapshot.status !== 'active' || snapshot.machine !== consultationMachine) return undefined;
+  const value = snapshot.value as unknown;
+  let context: ConsultationContext;
+  let inInterview: boolean;
+  if (event.type === 'CLOCK') {
+    // `setDate` on the root: no state changes, but the eventless transition is checked again.
+    context = withUpdate(snapshot.context, { asOf: event.asOf });
+    inInterview =
+      typeof value === 'object' && value !== null && (value as { active?: unknown }).active === 'interview';
+  } else {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const sub = (value as { active?: unknown }).active;
+    if (event.type === 'ANSWER') {
+      // `ANSWER` targets `.interview` from any state of `active`.
+      if (sub !== 'interview' && sub !== 'result' && sub !== 'summary') return undefined;
+    } else if (event.type !== 'TEXT' && event.type !== 'CHOOSE') return undefined;
+    else if (sub !== 'interview') return undefined;
+    const cleared = withUpdate(snapshot.context, { notice: null });
+    context = withUpdate(cleared, answerUpdate(cleared, event));
+    inInterview = true;
+  }
+  if (inInterview && context.current === null) {
+    resultNodes ??= consultationMachine.resolveState({
+      value: { active: 'result' },
+      context: initialContext({ asOf: context.asOf }),
+    })._nodes;
+    return { ...snapshot, context, _nodes: resultNodes, value: { active: 'result' }, tags: new Set() };
+  }
+  if (event.type === 'ANSWER' && (value as { active?: unknown }).active !== 'interview') {
+    interviewNodes ??= consultationMachine.resolveState({
+      value: { active: 'interview' },
+      context: initialContext({ asOf: context.asOf }),
+    })._nodes;
+    return { ...snapshot, context, _nodes: interviewNodes, value: { active: 'interview' }, tags: new Set() };
+  }
+  return {
+    ...snapshot,
+    context,
+    value: typeof value === 'string' ? value : { ...(value as object) },
+    tags: new Set(),
+  } as ConsultationSnapshot;
+}
+
+/** The state nodes of `active.interview`, for snapshots the fast path moves there. */
+let interviewNodes: ConsultationSnapshot['_nodes'] | undefined;
+
 /** Applies one event. Pure: the snapshot given is not changed. */
 export function stepConversation(
+  snapshot: ConsultationSnapshot,
+  event: ConsultationEvent,
+): ConsultationSnapshot {
+  return fastStep(snapshot, event) ?? consultationMachine.transition(snapshot, event, inertScope);
+}
+
+/** Applies one event with XState alone (no fast path): the reference the fast path is tested against. */
+export function transitionConversation(
   snapshot: ConsultationSnapshot,
   event: ConsultationEvent,
 ): ConsultationSnapshot {

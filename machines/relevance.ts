@@ -23,10 +23,30 @@ export function profileFrom(answers: Answers): Profile {
   const { birthDate, education } = answers;
   if (birthDate === undefined || education === undefined)
     throw new RangeError('birthDate and education come first');
+  // Two literals rather than a conditional spread: one shape each, built without copying.
+  if (education === 'none')
+    return {
+      birthDate,
+      education,
+      overseasDegree: answers.overseasDegree ?? 'none',
+      overseasScholar: answers.overseasScholar ?? false,
+      highLevelTalent: answers.highLevelTalent ?? false,
+      skill: answers.skill ?? 'none',
+      skillInCatalog: answers.skillInCatalog ?? false,
+      skillObtainedInShenzhen: answers.skillObtainedInShenzhen ?? false,
+      skillLevelTestPassed: answers.skillLevelTestPassed ?? false,
+      socialInsuranceMonths: answers.socialInsuranceMonths ?? 0,
+      creditHighRisk: answers.creditHighRisk ?? false,
+      ownsProperty: answers.ownsProperty ?? false,
+      relativeHost: answers.relativeHost ?? false,
+      employerCollective: answers.employerCollective ?? false,
+      talentCentre: answers.talentCentre ?? false,
+      guangdongHukou: answers.guangdongHukou ?? false,
+    };
   return {
     birthDate,
     education,
-    ...(education !== 'none' ? { educationMode: answers.educationMode ?? 'non-regular' } : {}),
+    educationMode: answers.educationMode ?? 'non-regular',
     overseasDegree: answers.overseasDegree ?? 'none',
     overseasScholar: answers.overseasScholar ?? false,
     highLevelTalent: answers.highLevelTalent ?? false,
@@ -45,16 +65,38 @@ export function profileFrom(answers: Answers): Profile {
 }
 
 /** Fields that could still open a route not yet met, given the routes on the answers so far. */
-function openingFields(
-  routes: readonly RouteCheck[],
-  answered: (id: QuestionId) => boolean,
-): Set<QuestionId> {
+function openingFields(routes: readonly RouteCheck[], answers: Answers): Set<QuestionId> {
   const fields = new Set<QuestionId>();
   for (const route of routes) {
     if (route.met) continue;
-    const perCondition = route.unmet.map((c) => CONDITION_FIELDS[c].filter((f) => !answered(f)));
-    if (perCondition.every((unanswered) => unanswered.length > 0))
-      for (const f of perCondition.flat()) fields.add(f);
+    // Open when every failed condition reads at least one unanswered field.
+    let open = true;
+    for (const c of route.unmet) {
+      let unanswered = false;
+      for (const f of CONDITION_FIELDS[c])
+        if (answers[f] === undefined) {
+          unanswered = true;
+          break;
+        }
+      if (!unanswered) {
+        open = false;
+        break;
+      }
+    }
+    if (!open) continue;
+    for (const c of route.unmet)
+      for (const f of CONDITION_FIELDS[c]) if (answers[f] === undefined) fields.add(f);
+  }
+  return fields;
+}
+
+/** The settlement options' fields of an edition (not the fallback), computed once per edition. */
+const settlementFieldsOf = new WeakMap<Edition, readonly QuestionId[]>();
+function settlementFields(edition: Edition): readonly QuestionId[] {
+  let fields = settlementFieldsOf.get(edition);
+  if (!fields) {
+    fields = edition.settlement.flatMap((o) => (o.fitsWhen === 'fallback' ? [] : [o.fitsWhen]));
+    settlementFieldsOf.set(edition, fields);
   }
   return fields;
 }
@@ -69,21 +111,28 @@ export interface RelevanceOptions {
 export function nextQuestion(answers: Answers, options: RelevanceOptions): QuestionId | null {
   if (answers.birthDate === undefined) return 'birthDate';
   if (answers.education === undefined) return 'education';
-  const answered = (id: QuestionId) => answers[id] !== undefined;
   const routes = checkRoutes(profileFrom(answers), options);
-  const eligible = routes.some((r) => r.met);
-  const settlementFields = options.edition.settlement.flatMap((o) =>
-    o.fitsWhen === 'fallback' ? [] : [o.fitsWhen],
-  );
-  const settled = settlementFields.some((f) => answers[f] === true);
-  const opening = eligible ? new Set<QuestionId>() : openingFields(routes, answered);
+  let eligible = false;
+  for (const r of routes)
+    if (r.met) {
+      eligible = true;
+      break;
+    }
+  const fields = settlementFields(options.edition);
+  let settled = false;
+  for (const f of fields)
+    if (answers[f] === true) {
+      settled = true;
+      break;
+    }
+  const opening = eligible ? undefined : openingFields(routes, answers);
 
   for (const question of QUESTIONS) {
-    if (answered(question.id)) continue;
+    if (answers[question.id] !== undefined) continue;
     if (question.requiredWhen?.(answers)) return question.id;
     if (question.stage === 'eligibility') {
-      if (opening.has(question.id)) return question.id;
-    } else if (eligible && !(settled && (settlementFields as readonly string[]).includes(question.id))) {
+      if (opening?.has(question.id)) return question.id;
+    } else if (eligible && !(settled && fields.includes(question.id))) {
       return question.id;
     }
   }
