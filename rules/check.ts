@@ -66,11 +66,15 @@ export function check(input: unknown, options: CheckOptions = {}): Result<Decisi
   if (Array.isArray(input)) {
     const decisions: Decision[] = [];
     const issues: Issue[] = [];
-    input.forEach((item, index) => {
-      const valid = validateProfile(item, asOf, [index]);
-      if (valid.ok) decisions.push(decideWith(valid.value, settings.value));
-      else issues.push(...valid.error);
-    });
+    const prefix: [number] = [0];
+    for (let index = 0; index < input.length; index++) {
+      if (!(index in input)) continue; // a hole, skipped as forEach skips it
+      prefix[0] = index;
+      const valid = validateProfile(input[index], asOf, prefix);
+      if (valid.ok) {
+        if (issues.length === 0) decisions.push(decideWith(valid.value, settings.value));
+      } else issues.push(...valid.error);
+    }
     return issues.length > 0 ? fail(issues) : ok(decisions);
   }
   const valid = validateProfile(input, asOf);

@@ -6,7 +6,7 @@
 
 import { addDays, addMonths, anniversary, compareDates, type DateParts, formatIsoDate } from './dates.js';
 import type { Change, ConditionCheck } from './decision.js';
-import type { AgeReading, ConditionRule } from './edition.js';
+import type { AgeReading, ConditionId, ConditionRule } from './edition.js';
 import { EDUCATION_LEVELS, OVERSEAS_DEGREES, type Profile, rankOf, SKILL_LEVELS } from './profile.js';
 
 /** What a condition needs to know besides the profile. */
@@ -27,16 +27,6 @@ export function lastDayUnder(ctx: Pick<ConditionContext, 'birth' | 'ageReading'>
   return addDays(limitBirthday(ctx, under), -1);
 }
 
-/** A condition's outcome and, when it failed, the change that would fix it. */
-export interface ConditionOutcome {
-  readonly check: ConditionCheck;
-  readonly change?: Change;
-}
-
-/**
- * Checks one condition. `closedOn` is the route's limit birthday (if it has an age limit), used to
- * tell whether missing social insurance can still be made up in time.
- */
 /**
  * Whether one condition holds: true, false, or null when it does not apply (no degree, so no
  * degree mode). The cheap check used to pick the next question; {@link checkCondition} explains.
@@ -68,96 +58,275 @@ export function conditionMet(rule: ConditionRule, profile: Profile, ctx: Conditi
   }
 }
 
-export function checkCondition(
-  rule: ConditionRule,
-  profile: Profile,
-  ctx: ConditionContext,
-  closedOn: DateParts | undefined,
-): ConditionOutcome {
-  const base = (
-    met: boolean | null,
-    value: ConditionCheck['value'],
-    threshold: ConditionCheck['threshold'],
-    cite: { clause: string; since: string },
-  ): ConditionCheck => ({ id: rule.id, met, value, threshold, clause: cite.clause, since: cite.since });
-  const change = (id: string, params: Change['params'] = {}): Change => ({ id, condition: rule.id, params });
+/** A scalar a condition check reports as the person's value or the rule's threshold. */
+type Scalar = ConditionCheck['value'];
 
-  const met = conditionMet(rule, profile, ctx);
+/**
+ * One condition rule prepared for evaluation in bulk: its ranks and limits as numbers, its static
+ * change (frozen, shared by every decision it fails in) and the checks made so far (frozen, shared:
+ * a check depends only on the rule, whether it is met and the person's value, all from small sets).
+ */
+export interface CompiledCondition {
+  readonly rule: ConditionRule;
+  readonly id: ConditionId;
+  /** The rank the profile's value must reach (`education`, `skill`, `overseas`); 0 otherwise. */
+  readonly rank: number;
+  /** `age`: index of its limit in the edition's limits; `social-insurance`: the months needed. */
+  readonly limit: number;
+  /** `age`: the birthday that closes it (the `age` of `age-closed`). */
+  readonly turned: number;
+  readonly threshold: Scalar;
+  readonly clause: string;
+  readonly since: string;
+  /** The change that fixes it when it depends on nothing but the rule. */
+  readonly change: Change | undefined;
+  readonly metChecks: Map<Scalar, ConditionCheck>;
+  readonly failedChecks: Map<Scalar, ConditionCheck>;
+  readonly nullChecks: Map<Scalar, ConditionCheck>;
+}
+
+/** A frozen change of a condition, for the changes that depend on the rule alone. */
+function staticChange(rule: ConditionRule, id: string, params: Change['params'] = {}): Change {
+  return Object.freeze({ id, condition: rule.id, params: Object.freeze(params) });
+}
+
+/**
+ * Prepares one condition. `limitIndex` gives, for an `age` rule, the index of the years to its limit
+ * birthday (`under`, or `under + 1` when the edition reads the limit inclusively) in the edition's list.
+ */
+export function compileCondition(
+  rule: ConditionRule,
+  ageReading: AgeReading,
+  limitIndex: (years: number) => number,
+): CompiledCondition {
+  const base = { rule, id: rule.id, rank: 0, limit: 0, turned: 0 };
+  const memo = { metChecks: new Map(), failedChecks: new Map(), nullChecks: new Map() };
+  const cite = (c: { clause: string; since: string }) => ({ clause: c.clause, since: c.since });
   switch (rule.id) {
+    case 'certificate':
+      return {
+        ...base,
+        threshold: true,
+        ...cite(rule),
+        change: staticChange(rule, 'get-certificate'),
+        ...memo,
+      };
+    case 'education':
+      return {
+        ...base,
+        rank: rankOf(EDUCATION_LEVELS, rule.atLeast.value),
+        threshold: rule.atLeast.value,
+        ...cite(rule.atLeast),
+        change: staticChange(rule, 'raise-education', { to: rule.atLeast.value }),
+        ...memo,
+      };
+    case 'education-mode':
+      return {
+        ...base,
+        threshold: rule.required.value,
+        ...cite(rule.required),
+        change: staticChange(rule, 'regular-education'),
+        ...memo,
+      };
+    case 'overseas':
+      return {
+        ...base,
+        rank: rankOf(OVERSEAS_DEGREES, rule.degreeAtLeast.value),
+        threshold: rule.degreeAtLeast.value,
+        ...cite(rule.degreeAtLeast),
+        change: staticChange(rule, 'overseas-study', {
+          degree: rule.degreeAtLeast.value,
+          years: rule.scholarYears.value,
+        }),
+        ...memo,
+      };
+    case 'skill':
+      return {
+        ...base,
+        rank: rankOf(SKILL_LEVELS, rule.atLeast.value),
+        threshold: rule.atLeast.value,
+        ...cite(rule.atLeast),
+        change: staticChange(rule, 'raise-skill', { to: rule.atLeast.value }),
+        ...memo,
+      };
+    case 'catalog':
+      return {
+        ...base,
+        threshold: true,
+        ...cite(rule),
+        change: staticChange(rule, 'catalog-occupation'),
+        ...memo,
+      };
+    case 'level-test':
+      return {
+        ...base,
+        threshold: true,
+        ...cite(rule),
+        change: staticChange(rule, 'pass-level-test'),
+        ...memo,
+      };
+    case 'social-insurance':
+      return {
+        ...base,
+        limit: rule.minMonths.value,
+        threshold: rule.minMonths.value,
+        ...cite(rule.minMonths),
+        change: undefined,
+        ...memo,
+      };
+    case 'age': {
+      const turned = ageReading === 'exclusive' ? rule.under.value : rule.under.value + 1;
+      return {
+        ...base,
+        limit: limitIndex(turned),
+        turned,
+        threshold: rule.under.value,
+        ...cite(rule.under),
+        change: undefined,
+        ...memo,
+      };
+    }
+  }
+}
+
+/** The check of a condition, shared between decisions (frozen) once made. */
+export function checkOf(c: CompiledCondition, met: boolean | null, value: Scalar): ConditionCheck {
+  const memo =
+    met === true ? c.metChecks : met === false ? c.failedChecks : met === null ? c.nullChecks : undefined;
+  let found = memo?.get(value);
+  if (found === undefined) {
+    found = Object.freeze({ id: c.id, met, value, threshold: c.threshold, clause: c.clause, since: c.since });
+    // -0 and 0 are one key in a Map; a -0 months count keeps a check of its own.
+    if (memo && !Object.is(value, -0)) memo.set(value, found);
+  }
+  return found;
+}
+
+/** The dates a decision's conditions compare with, computed once per person. */
+export interface DayFacts {
+  readonly asOf: DateParts;
+  /** `asOf` as `year * 10000 + month * 100 + day`: dates compare as numbers. */
+  readonly asOfKey: number;
+  readonly age: number;
+  /** Per limit of the edition: the limit birthday as a key, and written `YYYY-MM-DD`. */
+  readonly limitKeys: readonly number[];
+  readonly limitDates: readonly string[];
+}
+
+/** A date as `year * 10000 + month * 100 + day`. */
+export const dateKey = (year: number, month: number, day: number): number => year * 10000 + month * 100 + day;
+
+/**
+ * Evaluates one condition for a decision: returns the check and puts the change that would fix it
+ * (when it failed) in `out.change`. `closes` is the index of the route's limit
+ * (its first age rule), or -1, to tell whether missing social insurance can be made up in time.
+ */
+export function evaluateCondition(
+  c: CompiledCondition,
+  profile: Profile,
+  facts: DayFacts,
+  closes: number,
+  out: { change: Change | undefined },
+): ConditionCheck {
+  out.change = undefined;
+  switch (c.id) {
     case 'certificate': {
-      return { check: base(met, met, true, rule), ...(met ? {} : { change: change('get-certificate') }) };
+      const met = profile.highLevelTalent;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, met);
     }
     case 'education': {
-      return {
-        check: base(met, profile.education, rule.atLeast.value, rule.atLeast),
-        ...(met ? {} : { change: change('raise-education', { to: rule.atLeast.value }) }),
-      };
+      const met = rankOf(EDUCATION_LEVELS, profile.education) >= c.rank;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, profile.education);
     }
     case 'education-mode': {
-      if (profile.education === 'none' || profile.educationMode === undefined)
-        return { check: base(null, null, rule.required.value, rule.required) };
-      return {
-        check: base(met, profile.educationMode, rule.required.value, rule.required),
-        ...(met ? {} : { change: change('regular-education') }),
-      };
+      if (profile.education === 'none' || profile.educationMode === undefined) return checkOf(c, null, null);
+      const met = profile.educationMode === c.threshold;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, profile.educationMode);
     }
     case 'overseas': {
-      const degreeMet =
-        rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >=
-        rankOf(OVERSEAS_DEGREES, rule.degreeAtLeast.value);
-      const value = profile.overseasScholar && !degreeMet ? 'scholar' : profile.overseasDegree;
-      return {
-        check: base(met, value, rule.degreeAtLeast.value, rule.degreeAtLeast),
-        ...(met
-          ? {}
-          : {
-              change: change('overseas-study', {
-                degree: rule.degreeAtLeast.value,
-                years: rule.scholarYears.value,
-              }),
-            }),
-      };
+      const degreeMet = rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >= c.rank;
+      const met = degreeMet || profile.overseasScholar;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, profile.overseasScholar && !degreeMet ? 'scholar' : profile.overseasDegree);
     }
     case 'skill': {
-      return {
-        check: base(met, profile.skill, rule.atLeast.value, rule.atLeast),
-        ...(met ? {} : { change: change('raise-skill', { to: rule.atLeast.value }) }),
-      };
+      const met = rankOf(SKILL_LEVELS, profile.skill) >= c.rank;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, profile.skill);
     }
     case 'catalog': {
-      return { check: base(met, met, true, rule), ...(met ? {} : { change: change('catalog-occupation') }) };
+      const met = profile.skillInCatalog;
+      if (!met) out.change = c.change;
+      return checkOf(c, met, met);
     }
     case 'level-test': {
+      const met = profile.skillObtainedInShenzhen || profile.skillLevelTestPassed;
+      if (!met) out.change = c.change;
       const value = profile.skillObtainedInShenzhen
         ? 'shenzhen-exam'
         : profile.skillLevelTestPassed
           ? 'passed'
           : 'none';
-      return { check: base(met, value, true, rule), ...(met ? {} : { change: change('pass-level-test') }) };
+      return checkOf(c, met, value);
     }
     case 'social-insurance': {
-      const need = rule.minMonths.value;
+      const need = c.limit;
       const have = profile.socialInsuranceMonths;
-      if (met) return { check: base(true, have, need, rule.minMonths) };
+      if (have >= need) return checkOf(c, true, have);
       const missing = need - have;
-      const reachedOn = addMonths(ctx.asOf, missing);
-      const inTime = closedOn === undefined || compareDates(reachedOn, closedOn) < 0;
-      return {
-        check: base(false, have, need, rule.minMonths),
-        change: change('more-social-insurance', {
-          months: missing,
-          reachedOn: formatIsoDate(reachedOn),
-          inTime,
-        }),
+      const reachedOn = addMonths(facts.asOf, missing);
+      const inTime =
+        closes < 0 ||
+        dateKey(reachedOn.year, reachedOn.month, reachedOn.day) < (facts.limitKeys[closes] ?? 0);
+      out.change = {
+        id: 'more-social-insurance',
+        condition: c.id,
+        params: { months: missing, reachedOn: formatIsoDate(reachedOn), inTime },
       };
+      return checkOf(c, false, have);
     }
     case 'age': {
-      const closes = limitBirthday(ctx, rule.under.value);
-      const turned = ctx.ageReading === 'exclusive' ? rule.under.value : rule.under.value + 1;
-      return {
-        check: base(met, ctx.age, rule.under.value, rule.under),
-        ...(met ? {} : { change: change('age-closed', { closedOn: formatIsoDate(closes), age: turned }) }),
-      };
+      const met = facts.asOfKey < (facts.limitKeys[c.limit] ?? 0);
+      if (!met)
+        out.change = {
+          id: 'age-closed',
+          condition: c.id,
+          params: { closedOn: facts.limitDates[c.limit] ?? '', age: c.turned },
+        };
+      return checkOf(c, met, facts.age);
     }
+  }
+}
+
+/** Whether a prepared condition holds, as {@link conditionMet} says, from the day facts. */
+export function compiledMet(
+  c: CompiledCondition,
+  profile: Profile,
+  asOfKey: number,
+  limitKeys: readonly number[],
+): boolean | null {
+  switch (c.id) {
+    case 'certificate':
+      return profile.highLevelTalent;
+    case 'education':
+      return rankOf(EDUCATION_LEVELS, profile.education) >= c.rank;
+    case 'education-mode':
+      if (profile.education === 'none' || profile.educationMode === undefined) return null;
+      return profile.educationMode === c.threshold;
+    case 'overseas':
+      return rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >= c.rank || profile.overseasScholar;
+    case 'skill':
+      return rankOf(SKILL_LEVELS, profile.skill) >= c.rank;
+    case 'catalog':
+      return profile.skillInCatalog;
+    case 'level-test':
+      return profile.skillObtainedInShenzhen || profile.skillLevelTestPassed;
+    case 'social-insurance':
+      return profile.socialInsuranceMonths >= c.limit;
+    case 'age':
+      return asOfKey < (limitKeys[c.limit] ?? 0);
   }
 }

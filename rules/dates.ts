@@ -44,11 +44,40 @@ export function isRealDate(parts: DateParts): boolean {
   );
 }
 
+/** True when the character at `index` is an ASCII digit (what `\d` matches). */
+const digitAt = (text: string, index: number): boolean => {
+  const code = text.charCodeAt(index);
+  return code >= 48 && code <= 57;
+};
+
 /** Splits a `YYYY-MM-DD` string; `undefined` when it is not in that exact shape. */
 export function splitIsoDate(text: string): DateParts | undefined {
-  const match = ISO_DATE.exec(text);
-  if (!match) return undefined;
-  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
+  if (typeof text !== 'string') {
+    // Not reachable from typed code; keeps the regular expression's coercion for anything else.
+    const match = ISO_DATE.exec(text);
+    return match ? { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) } : undefined;
+  }
+  // The shape of ISO_DATE, checked character by character (no match object, no substrings).
+  if (
+    text.length !== 10 ||
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    !digitAt(text, 0) ||
+    !digitAt(text, 1) ||
+    !digitAt(text, 2) ||
+    !digitAt(text, 3) ||
+    !digitAt(text, 5) ||
+    !digitAt(text, 6) ||
+    !digitAt(text, 8) ||
+    !digitAt(text, 9)
+  )
+    return undefined;
+  const d = (index: number) => text.charCodeAt(index) - 48;
+  return {
+    year: d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3),
+    month: d(5) * 10 + d(6),
+    day: d(8) * 10 + d(9),
+  };
 }
 
 /** Parses a `YYYY-MM-DD` string that names a real day; `undefined` otherwise. */
@@ -132,29 +161,59 @@ export function ageOn(birth: DateParts, on: DateParts): number {
   return compareDates(anniversary(birth, years), on) > 0 ? years - 1 : years;
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Per time zone: its formatter, and the day of the last minute asked about. */
+interface DayCache {
+  readonly format: Intl.DateTimeFormat;
+  /** Minutes since the epoch of the cached day, or NaN. */
+  minute: number;
+  today: IsoDate;
+}
+
+const dayCaches = new Map<string, DayCache>();
+
+/** The latest instant a Date can hold, in milliseconds either side of the epoch. */
+const MAX_TIME = 8.64e15;
+
+function formatDay(format: Intl.DateTimeFormat, time: number): IsoDate {
+  const parts = format.formatToParts(time);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
 
 /**
  * Today's date in an IANA time zone, e.g. `todayIn('Asia/Shanghai')`.
  *
  * **WARNING:** the decision date of the policy is a Shanghai calendar day. Never use the server's
  * local date: between 16:00 and 24:00 UTC the two differ.
+ *
+ * Formatting costs microseconds, and the engine asks on every turn: the day is kept per time zone
+ * for the rest of the current minute, once the minute's first and last millisecond are seen to fall
+ * on the same day (a zone's offset may have seconds, e.g. local mean time before 1901).
  */
-export function todayIn(timeZone: string, now: Date = new Date()): IsoDate {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
+export function todayIn(timeZone: string, now?: Date): IsoDate {
+  const time = now === undefined ? Date.now() : now.getTime();
+  let cache = dayCaches.get(timeZone);
+  if (!cache) {
     // Building a formatter costs about 100 µs; one per time zone is kept.
-    format = new Intl.DateTimeFormat('en-CA', {
+    const format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
     });
-    dayFormats.set(timeZone, format);
+    cache = { format, minute: Number.NaN, today: '' };
+    dayCaches.set(timeZone, cache);
   }
-  const parts = format.formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const minute = Math.floor(time / 60_000);
+  if (minute === cache.minute) return cache.today;
+  const start = minute * 60_000;
+  const end = start + 59_999;
+  if (!(start >= -MAX_TIME && end <= MAX_TIME)) return formatDay(cache.format, time);
+  const today = formatDay(cache.format, start);
+  if (formatDay(cache.format, end) !== today) return formatDay(cache.format, time);
+  cache.minute = minute;
+  cache.today = today;
+  return today;
 }
 
 /** The time zone in which the policy's calendar days are counted. */

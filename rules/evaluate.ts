@@ -1,18 +1,33 @@
 /**
  * The evaluator: a validated profile, a decision date and an edition in; a decision out.
  * Pure: no clock, no I/O, no text. Every number it applies comes from the edition.
+ *
+ * Built for bulk use (`check` of a client list): each edition is prepared once (its conditions as
+ * numbers, its static explanations), and whatever a decision holds that depends only on the edition
+ * and a few small facts (a condition's check, an `unmet` list, the settlement options, the steps,
+ * materials and notes of a case) is made once, frozen, and shared by every decision it belongs to.
+ * A decision is plain data either way: it serialises to the same JSON as one built afresh.
  */
 import { applies, type Case } from './applies.js';
 import {
-  type ConditionContext,
-  checkCondition,
-  conditionMet,
-  lastDayUnder,
-  limitBirthday,
+  type CompiledCondition,
+  compileCondition,
+  compiledMet,
+  type DayFacts,
+  dateKey,
+  evaluateCondition,
 } from './conditions.js';
-import { ageOn, daysBetween, formatIsoDate, type IsoDate, parseIsoDate } from './dates.js';
-import type { Change, Decision, Explanation, RouteExplanation, RouteOutcome, Verdict } from './decision.js';
-import type { ConditionId, Edition, RouteRule } from './edition.js';
+import { daysBetween, type IsoDate, isLeapYear, parseIsoDate } from './dates.js';
+import type {
+  Change,
+  ConditionCheck,
+  Decision,
+  Explanation,
+  RouteExplanation,
+  RouteOutcome,
+  Verdict,
+} from './decision.js';
+import type { ConditionId, Edition, ItemRule, RouteRule } from './edition.js';
 import type { Profile } from './profile.js';
 
 /** Options of {@link decide}. */
@@ -22,6 +37,13 @@ export interface DecideOptions {
   readonly edition: Edition;
   /** Profile fields the person did not know and that were answered with the cautious assumption. */
   readonly unconfirmed?: readonly string[];
+}
+
+/** A route's outcome without the explanation: met, and the conditions that fail. */
+export interface RouteCheck {
+  readonly id: string;
+  readonly met: boolean;
+  readonly unmet: readonly ConditionId[];
 }
 
 /**
@@ -40,155 +62,453 @@ const CHANGE_EFFORT: Readonly<Record<ConditionId, number>> = {
   age: Number.POSITIVE_INFINITY,
 };
 
-function evaluateRoute(
-  route: RouteRule,
-  profile: Profile,
-  ctx: ConditionContext,
-): RouteExplanation & RouteOutcome {
-  const ageRule = route.conditions.find((c) => c.id === 'age');
-  const closes = ageRule ? limitBirthday(ctx, ageRule.under.value) : undefined;
-  const outcomes = route.conditions.map((rule) => checkCondition(rule, profile, ctx, closes));
-  const unmet = outcomes.filter((o) => o.check.met === false).map((o) => o.check.id);
-  const changes = outcomes.flatMap((o) => (o.change ? [o.change] : []));
-  const reachable = changes.every((c) => c.id !== 'age-closed' && c.params.inTime !== false);
-  return {
-    id: route.id,
-    clause: route.clause,
-    met: unmet.length === 0,
-    unmet,
-    until: ageRule ? formatIsoDate(lastDayUnder(ctx, ageRule.under.value)) : null,
-    conditions: outcomes.map((o) => o.check),
-    changes,
-    closedOn: closes ? formatIsoDate(closes) : null,
-    reachable,
-  };
+/** The one empty list every decision shares (frozen). */
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** Failed-condition masks fit in an integer up to this many conditions per route. */
+const MASK_BITS = 30;
+
+/** A route prepared for evaluation. */
+interface CompiledRoute {
+  readonly id: string;
+  readonly clause: string;
+  readonly conditions: readonly CompiledCondition[];
+  /** Index of the limit of its first age rule in the edition's limits, or -1 without one. */
+  readonly closes: number;
+  /** `unmet` lists by the mask of failed conditions (bit i: condition i failed). */
+  readonly unmet: Map<number, readonly ConditionId[]>;
+  /** `checkRoutes` outcomes by the same mask. */
+  readonly checks: Map<number, RouteCheck>;
 }
 
-/** The context conditions are checked in, for a profile on a date under an edition. */
-function contextOf(profile: Profile, options: Pick<DecideOptions, 'asOf' | 'edition'>): ConditionContext {
-  const asOf = parseIsoDate(options.asOf);
+/** The steps, materials and notes of one case. */
+interface Items {
+  readonly steps: readonly string[];
+  readonly materials: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/** An edition prepared for evaluation, with the parts of its decisions that never change. */
+interface CompiledEdition {
+  readonly edition: Edition;
+  readonly routes: readonly CompiledRoute[];
+  /** Years to each distinct limit birthday of the edition's age rules. */
+  readonly limitYears: readonly number[];
+  /** Scratch for `checkRoutes`: the limit birthdays of the profile being checked, as keys. */
+  readonly limitScratch: number[];
+  /** The profile fields any step, material or note depends on. */
+  readonly whenFields: readonly (keyof Profile)[];
+  /** Items by route, verdict, settlement and then each of `whenFields` (nested maps). */
+  readonly items: Map<unknown, unknown>;
+  /** Settlement outcomes by the mask of the fitting options. */
+  readonly settlements: Map<number, Decision['settlement']>;
+  /** `warnings` by (age-limit-soon ? 1 : 0) + (unconfirmed ? 2 : 0). */
+  readonly warnings: readonly (readonly string[])[];
+  readonly explain: Pick<
+    Explanation,
+    'ageReading' | 'ageReadingClause' | 'interpretations' | 'laterChanges' | 'clauses' | 'settlement'
+  >;
+}
+
+/** Freezes a value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
+const compiledEditions = new WeakMap<Edition, CompiledEdition>();
+
+/** The edition prepared for evaluation (once per edition object). */
+function compile(edition: Edition): CompiledEdition {
+  const found = compiledEditions.get(edition);
+  if (found) return found;
+  const limitYears: number[] = [];
+  const limitIndex = (years: number) => {
+    const index = limitYears.indexOf(years);
+    return index >= 0 ? index : limitYears.push(years) - 1;
+  };
+  const routes = edition.routes.map((route: RouteRule): CompiledRoute => {
+    const conditions = route.conditions.map((rule) =>
+      compileCondition(rule, edition.ageReading.value, limitIndex),
+    );
+    const firstAge = conditions.find((c) => c.id === 'age');
+    return {
+      id: route.id,
+      clause: route.clause,
+      conditions,
+      closes: firstAge ? firstAge.limit : -1,
+      unmet: new Map(),
+      checks: new Map(),
+    };
+  });
+  const whenFields = new Set<keyof Profile>();
+  for (const item of [...edition.steps, ...edition.materials, ...edition.notes])
+    for (const field of Object.keys(item.when?.profile ?? {})) whenFields.add(field as keyof Profile);
+  const compiled: CompiledEdition = {
+    edition,
+    routes,
+    limitYears,
+    limitScratch: limitYears.map(() => 0),
+    whenFields: [...whenFields],
+    items: new Map(),
+    settlements: new Map(),
+    warnings: deepFreeze([
+      [],
+      ['age-limit-soon'],
+      ['unconfirmed-answers'],
+      ['age-limit-soon', 'unconfirmed-answers'],
+    ]),
+    explain: deepFreeze({
+      ageReading: edition.ageReading.value,
+      ageReadingClause: edition.ageReading.clause,
+      interpretations: edition.interpretations.map((i) => i.id),
+      laterChanges: edition.laterChanges.map((c) => c.clause),
+      clauses: {
+        source: edition.source,
+        creditReview: edition.creditReview.clause,
+        submitters: edition.submitters.clause,
+      },
+      settlement: edition.settlement.map((o) => ({
+        id: o.id,
+        clause: o.clause,
+        pros: [...o.pros],
+        cons: [...o.cons],
+      })),
+    }),
+  };
+  compiledEditions.set(edition, compiled);
+  return compiled;
+}
+
+let lastAsOfText: string | undefined;
+let lastAsOf: ReturnType<typeof parseIsoDate>;
+
+/** `parseIsoDate` for the decision date, which is the same for a whole batch. */
+function asOfParts(text: IsoDate): ReturnType<typeof parseIsoDate> {
+  if (text !== lastAsOfText) {
+    lastAsOf = parseIsoDate(text);
+    lastAsOfText = text;
+  }
+  return lastAsOf;
+}
+
+/** `formatIsoDate` without a parts object. */
+function formatDate(year: number, month: number, day: number): IsoDate {
+  const y = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${y}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** The facts a decision's conditions read, and each limit's `until` (the day before it). */
+interface DecisionFacts extends DayFacts {
+  readonly untilDates: readonly string[];
+}
+
+/** The profile's birthday `years` on (29 February falls on 1 March in common years), as a key. */
+function birthdayKey(year: number, month: number, day: number, years: number): number {
+  const y = year + years;
+  return month === 2 && day === 29 && !isLeapYear(y) ? dateKey(y, 3, 1) : dateKey(y, month, day);
+}
+
+/** Day facts of a person born on `birth`, for the decision date `asOf`. */
+function factsOf(
+  c: CompiledEdition,
+  birth: NonNullable<ReturnType<typeof parseIsoDate>>,
+  asOf: NonNullable<ReturnType<typeof parseIsoDate>>,
+): DecisionFacts {
+  const asOfKey = dateKey(asOf.year, asOf.month, asOf.day);
+  const years = asOf.year - birth.year;
+  const age = birthdayKey(birth.year, birth.month, birth.day, years) > asOfKey ? years - 1 : years;
+  const count = c.limitYears.length;
+  const limitKeys: number[] = new Array(count);
+  const limitDates: string[] = new Array(count);
+  const untilDates: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    let y = birth.year + (c.limitYears[i] ?? 0);
+    let m = birth.month;
+    let d = birth.day;
+    if (m === 2 && d === 29 && !isLeapYear(y)) {
+      m = 3;
+      d = 1;
+    }
+    limitKeys[i] = dateKey(y, m, d);
+    limitDates[i] = formatDate(y, m, d);
+    // The day before the limit birthday.
+    if (d > 1) d -= 1;
+    else if (m > 1) {
+      m -= 1;
+      d = m === 2 ? (isLeapYear(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+    } else {
+      y -= 1;
+      m = 12;
+      d = 31;
+    }
+    untilDates[i] = formatDate(y, m, d);
+  }
+  return { asOf, asOfKey, age, limitKeys, limitDates, untilDates };
+}
+
+/** The dates of a profile, or the error `decide` and `checkRoutes` throw without them. */
+function datesOf(profile: Profile, asOfText: IsoDate) {
+  const asOf = asOfParts(asOfText);
   const birth = parseIsoDate(profile.birthDate);
   if (!asOf || !birth) throw new RangeError('decide() needs a validated profile and a real asOf date');
-  return { birth, asOf, age: ageOn(birth, asOf), ageReading: options.edition.ageReading.value };
+  return { asOf, birth };
 }
 
-/** A route's outcome without the explanation: met, and the conditions that fail. */
-export interface RouteCheck {
-  readonly id: string;
-  readonly met: boolean;
-  readonly unmet: readonly ConditionId[];
+/** The `unmet` list of a route for a mask of failed conditions (shared). */
+function unmetOf(route: CompiledRoute, mask: number): readonly ConditionId[] {
+  let found = route.unmet.get(mask);
+  if (!found) {
+    const ids: ConditionId[] = [];
+    route.conditions.forEach((c, i) => {
+      if (mask & (1 << i)) ids.push(c.id);
+    });
+    found = Object.freeze(ids);
+    route.unmet.set(mask, found);
+  }
+  return found;
 }
 
 /**
  * Which routes are met and what fails, without building explanations: the cheap check behind the
  * choice of the next question. {@link decide} gives the same `met` and `unmet`, with the reasons.
+ * The outcomes are shared between calls (frozen).
  */
 export function checkRoutes(
   profile: Profile,
   options: Pick<DecideOptions, 'asOf' | 'edition'>,
 ): RouteCheck[] {
-  const ctx = contextOf(profile, options);
-  return options.edition.routes.map((route) => {
-    const unmet: ConditionId[] = [];
-    for (const rule of route.conditions) if (conditionMet(rule, profile, ctx) === false) unmet.push(rule.id);
-    return { id: route.id, met: unmet.length === 0, unmet };
-  });
+  const { asOf, birth } = datesOf(profile, options.asOf);
+  const c = compile(options.edition);
+  const asOfKey = dateKey(asOf.year, asOf.month, asOf.day);
+  const limits = c.limitScratch;
+  for (let i = 0; i < limits.length; i++)
+    limits[i] = birthdayKey(birth.year, birth.month, birth.day, c.limitYears[i] ?? 0);
+  const out: RouteCheck[] = new Array(c.routes.length);
+  for (let r = 0; r < c.routes.length; r++) {
+    const route = c.routes[r] as CompiledRoute;
+    const conditions = route.conditions;
+    if (conditions.length > MASK_BITS) {
+      const unmet: ConditionId[] = [];
+      for (const cc of conditions) if (compiledMet(cc, profile, asOfKey, limits) === false) unmet.push(cc.id);
+      out[r] = { id: route.id, met: unmet.length === 0, unmet };
+      continue;
+    }
+    let mask = 0;
+    for (let i = 0; i < conditions.length; i++)
+      if (compiledMet(conditions[i] as CompiledCondition, profile, asOfKey, limits) === false) mask |= 1 << i;
+    let found = route.checks.get(mask);
+    if (!found) {
+      found = Object.freeze({ id: route.id, met: mask === 0, unmet: unmetOf(route, mask) });
+      route.checks.set(mask, found);
+    }
+    out[r] = found;
+  }
+  return out;
 }
 
-const effort = (changes: readonly Change[]) =>
-  changes.reduce((sum, c) => sum + CHANGE_EFFORT[c.condition], 0);
+/** The settlement outcome, as the edition's options fit the profile (shared when the flags are booleans). */
+function settlementOf(c: CompiledEdition, profile: Profile): Decision['settlement'] {
+  const options = c.edition.settlement;
+  let mask = 0;
+  let plain = options.length <= MASK_BITS;
+  for (let i = 0; i < options.length && plain; i++) {
+    const fitsWhen = options[i]?.fitsWhen;
+    if (fitsWhen === undefined || fitsWhen === 'fallback') continue;
+    const value: unknown = profile[fitsWhen];
+    if (typeof value !== 'boolean') plain = false;
+    else if (value) mask |= 1 << i;
+  }
+  const found = plain ? c.settlements.get(mask) : undefined;
+  if (found) return found;
+  const fitting = options.filter((o) => o.fitsWhen !== 'fallback' && profile[o.fitsWhen]);
+  const fits = options.map((o) => ({
+    id: o.id,
+    fits: o.fitsWhen === 'fallback' ? fitting.length === 0 : profile[o.fitsWhen],
+  }));
+  const recommended = fits.find((o) => o.fits)?.id ?? options[options.length - 1]?.id ?? '';
+  const made = { recommended, options: fits };
+  if (!plain) return made;
+  c.settlements.set(mask, deepFreeze(made));
+  return made;
+}
+
+/** The steps, materials and notes of a case (shared per route, verdict, settlement and profile facts). */
+function itemsOf(c: CompiledEdition, theCase: Case): Items {
+  let level: Map<unknown, unknown> = c.items;
+  const keys = c.whenFields;
+  const descend = (key: unknown) => {
+    let next = level.get(key) as Map<unknown, unknown> | undefined;
+    if (!next) {
+      next = new Map();
+      level.set(key, next);
+    }
+    level = next;
+  };
+  descend(theCase.route);
+  descend(theCase.verdict);
+  for (let i = 0; i < keys.length; i++) descend(theCase.profile[keys[i] as keyof Profile]);
+  const found = level.get(theCase.settlement) as Items | undefined;
+  if (found) return found;
+  const eligible = theCase.verdict !== 'not-eligible';
+  const pick = (items: readonly ItemRule[]) =>
+    eligible ? items.filter((i) => applies(i.when, theCase)).map((i) => i.id) : [];
+  const made = deepFreeze({
+    steps: pick(c.edition.steps),
+    materials: pick(c.edition.materials),
+    notes: c.edition.notes.filter((n) => applies(n.when, theCase)).map((n) => n.id),
+  });
+  level.set(theCase.settlement, made);
+  return made;
+}
+
+/** Receives the change of the condition just evaluated. */
+const sink: { change: Change | undefined } = { change: undefined };
 
 /**
  * Decides a case: which routes are met, the verdict, the settlement option, the steps and
  * materials, and the reasons behind each. The profile must have been validated for `asOf`.
+ * Parts of the decision that are the same for many people are shared between decisions and frozen.
  */
 export function decide(profile: Profile, options: DecideOptions): Decision {
   const { edition } = options;
-  const asOf = parseIsoDate(options.asOf);
-  const birth = parseIsoDate(profile.birthDate);
-  if (!asOf || !birth) throw new RangeError('decide() needs a validated profile and a real asOf date');
-  const ctx: ConditionContext = {
-    birth,
-    asOf,
-    age: ageOn(birth, asOf),
-    ageReading: edition.ageReading.value,
-  };
+  const { asOf, birth } = datesOf(profile, options.asOf);
+  const c = compile(edition);
+  const facts = factsOf(c, birth, asOf);
 
-  const evaluated = edition.routes.map((r) => evaluateRoute(r, profile, ctx));
-  const met = evaluated.filter((r) => r.met);
-  const first = met[0];
-  const verdict: Verdict = !first ? 'not-eligible' : profile.creditHighRisk ? 'window-review' : 'instant';
-
-  const warnings: string[] = [];
-  if (first?.until) {
-    const until = parseIsoDate(first.until);
-    if (until && daysBetween(asOf, until) <= edition.ageLimitWarningDays.value)
-      warnings.push('age-limit-soon');
+  const count = c.routes.length;
+  const routes: RouteOutcome[] = new Array(count);
+  const explained: RouteExplanation[] = new Array(count);
+  const costs: number[] = new Array(count);
+  let first = -1;
+  for (let r = 0; r < count; r++) {
+    const route = c.routes[r] as CompiledRoute;
+    const conditions = route.conditions;
+    const checks: ConditionCheck[] = new Array(conditions.length);
+    let changes: Change[] | undefined;
+    let mask = 0;
+    let unmetList: ConditionId[] | undefined;
+    let cost = 0;
+    let reachable = true;
+    for (let i = 0; i < conditions.length; i++) {
+      const cc = conditions[i] as CompiledCondition;
+      const check = evaluateCondition(cc, profile, facts, route.closes, sink);
+      checks[i] = check;
+      if (check.met === false) {
+        if (conditions.length <= MASK_BITS) mask |= 1 << i;
+        else if (unmetList) unmetList.push(cc.id);
+        else unmetList = [cc.id];
+      }
+      const change = sink.change;
+      if (change) {
+        if (changes) changes.push(change);
+        else changes = [change];
+        cost += CHANGE_EFFORT[change.condition];
+        if (change.id === 'age-closed' || change.params.inTime === false) reachable = false;
+      }
+    }
+    const unmet = conditions.length > MASK_BITS ? (unmetList ?? []) : unmetOf(route, mask);
+    const met = unmet.length === 0;
+    if (met && first < 0) first = r;
+    costs[r] = cost;
+    routes[r] = {
+      id: route.id,
+      met,
+      unmet: unmet as ConditionId[],
+      until: route.closes >= 0 ? (facts.untilDates[route.closes] ?? null) : null,
+    };
+    explained[r] = {
+      id: route.id,
+      clause: route.clause,
+      met,
+      conditions: checks,
+      changes: changes ?? (EMPTY as never[]),
+      closedOn: route.closes >= 0 ? (facts.limitDates[route.closes] ?? null) : null,
+      reachable,
+    };
   }
-  if (options.unconfirmed && options.unconfirmed.length > 0) warnings.push('unconfirmed-answers');
 
-  const fitting = edition.settlement.filter((o) => o.fitsWhen !== 'fallback' && profile[o.fitsWhen]);
-  const options_ = edition.settlement.map((o) => ({
-    id: o.id,
-    fits: o.fitsWhen === 'fallback' ? fitting.length === 0 : profile[o.fitsWhen],
-  }));
-  const recommended =
-    options_.find((o) => o.fits)?.id ?? edition.settlement[edition.settlement.length - 1]?.id ?? '';
+  const chosen = first >= 0 ? routes[first] : undefined;
+  const verdict: Verdict = !chosen ? 'not-eligible' : profile.creditHighRisk ? 'window-review' : 'instant';
 
-  const theCase: Case = { profile, route: first?.id ?? null, verdict, settlement: recommended };
-  const eligible = verdict !== 'not-eligible';
-  const pick = (items: Edition['steps']) =>
-    eligible ? items.filter((i) => applies(i.when, theCase)).map((i) => i.id) : [];
+  let soon = false;
+  if (chosen?.until) {
+    const until = parseIsoDate(chosen.until);
+    if (until && daysBetween(asOf, until) <= edition.ageLimitWarningDays.value) soon = true;
+  }
+  const unconfirmed = options.unconfirmed !== undefined && options.unconfirmed.length > 0;
+  const warnings = c.warnings[(soon ? 1 : 0) + (unconfirmed ? 2 : 0)] as string[];
 
-  // ISO dates sort as strings; a met route without an age limit means no deadline at all.
-  const deadlines = met.map((r) => r.until);
-  const deadline = deadlines.includes(null) ? null : ([...deadlines].sort().at(-1) ?? null);
+  const settlement = settlementOf(c, profile);
+  const theCase: Case = { profile, route: chosen?.id ?? null, verdict, settlement: settlement.recommended };
+  const items = itemsOf(c, theCase);
 
-  const closest = evaluated
-    .filter((r) => !r.met && r.reachable)
-    .map((r, order) => ({ id: r.id, cost: effort(r.changes), order }))
-    .sort((a, b) => a.cost - b.cost || a.order - b.order)
-    .map((r) => r.id);
-
-  const explain: Explanation = {
-    ageReading: edition.ageReading.value,
-    ageReadingClause: edition.ageReading.clause,
-    routes: evaluated.map(({ unmet: _u, until: _t, ...rest }) => rest),
-    deadline,
+  // A met route without an age limit means no deadline at all; ISO dates compare as strings.
+  let deadline: string | null = null;
+  let unlimited = false;
+  let alternatives: { id: string; until: string | null }[] | undefined;
+  const firstUntil = chosen?.until ?? null;
+  for (let r = first; r >= 0 && r < count; r++) {
+    const route = routes[r] as RouteOutcome;
+    if (!route.met) continue;
+    if (route.until === null) unlimited = true;
+    else if (deadline === null || route.until > deadline) deadline = route.until;
     // Only the met routes that outlast the chosen one are a fallback if it closes.
-    alternatives: met
-      .slice(1)
-      .filter((r) => first?.until != null && (r.until === null || r.until > first.until))
-      .map((r) => ({ id: r.id, until: r.until })),
-    closest,
-    notes: edition.notes.filter((n) => applies(n.when, theCase)).map((n) => n.id),
-    interpretations: edition.interpretations.map((i) => i.id),
-    laterChanges: edition.laterChanges.map((c) => c.clause),
-    unconfirmed: [...(options.unconfirmed ?? [])],
-    clauses: {
-      source: edition.source,
-      creditReview: edition.creditReview.clause,
-      submitters: edition.submitters.clause,
-    },
-    settlement: edition.settlement.map((o) => ({
-      id: o.id,
-      clause: o.clause,
-      pros: [...o.pros],
-      cons: [...o.cons],
-    })),
+    if (r > first && firstUntil !== null && (route.until === null || route.until > firstUntil))
+      if (alternatives) alternatives.push({ id: route.id, until: route.until });
+      else alternatives = [{ id: route.id, until: route.until }];
+  }
+  if (unlimited) deadline = null;
+
+  // Not met but reachable, fewest and smallest changes first (a stable insertion sort).
+  let closest: string[] | undefined;
+  let closestCosts: number[] | undefined;
+  for (let r = 0; r < count; r++) {
+    const route = explained[r] as RouteExplanation;
+    if (route.met || !route.reachable) continue;
+    const cost = costs[r] ?? 0;
+    closest ??= [];
+    closestCosts ??= [];
+    let at = closest.length;
+    while (at > 0 && (closestCosts[at - 1] ?? 0) > cost) {
+      closest[at] = closest[at - 1] as string;
+      closestCosts[at] = closestCosts[at - 1] as number;
+      at--;
+    }
+    closest[at] = route.id;
+    closestCosts[at] = cost;
+  }
+
+  const s = c.explain;
+  const explain: Explanation = {
+    ageReading: s.ageReading,
+    ageReadingClause: s.ageReadingClause,
+    routes: explained,
+    deadline,
+    alternatives: alternatives ?? (EMPTY as never[]),
+    closest: closest ?? (EMPTY as never[]),
+    notes: items.notes as string[],
+    interpretations: s.interpretations,
+    laterChanges: s.laterChanges,
+    unconfirmed: unconfirmed ? [...(options.unconfirmed ?? [])] : (EMPTY as never[]),
+    clauses: s.clauses,
+    settlement: s.settlement,
   };
 
   return {
     policy: edition.id,
     asOf: options.asOf,
-    age: ctx.age,
+    age: facts.age,
     verdict,
-    route: first?.id ?? null,
-    routes: evaluated.map(({ id, met, unmet, until }) => ({ id, met, unmet, until })),
+    route: chosen?.id ?? null,
+    routes,
     warnings,
-    settlement: { recommended, options: options_ },
-    steps: pick(edition.steps),
-    materials: pick(edition.materials),
+    settlement,
+    steps: items.steps as string[],
+    materials: items.materials as string[],
     explain,
   };
 }
