@@ -71,6 +71,18 @@ export interface Turn {
  */
 export const LIVE_CACHE_SIZE = 10_000;
 
+/** The live record of a conversation this process stored last (see {@link LIVE_CACHE_SIZE}). */
+interface Live {
+  readonly seq: number;
+  readonly snapshot: ConsultationSnapshot;
+  /** The record as stored. */
+  readonly record: StoredConversation;
+  /** The channel's meta: as stored, or as remembered since (see {@link Engine.remember}). */
+  meta: Meta;
+  /** Stored by a commit with a channel update: {@link Engine.remember} may leave it to the next one. */
+  readonly committed: boolean;
+}
+
 /** Options of {@link Engine.send}. */
 export interface SendOptions {
   /**
@@ -86,10 +98,7 @@ export class Engine {
   readonly #today: () => string;
   readonly #policy: string | undefined;
   readonly #now: () => Date;
-  readonly #live = new Map<
-    string,
-    { readonly seq: number; readonly snapshot: ConsultationSnapshot; readonly record: StoredConversation }
-  >();
+  readonly #live = new Map<string, Live>();
   readonly #labels: Map<string, readonly string[]> = new Map();
   readonly i18n: I18n;
 
@@ -112,35 +121,66 @@ export class Engine {
     return labels;
   };
 
-  async #load(key: string, lang: Lang) {
+  /**
+   * Loads `key`'s conversation and, with `update`, whether that update was already processed: one
+   * look-up through {@link ConversationStore.load} when the store has it. When this process holds the
+   * live snapshot of the stored turn, the stored data is not read or parsed again.
+   */
+  async #load(key: string, lang: Lang, update?: UpdateRef) {
     const asOf = this.#today();
-    const stored = await this.#store.get(key);
+    const live = this.#live.get(key);
+    const useLive = live !== undefined && live.snapshot.context.asOf === asOf;
+    let stored: StoredConversation | undefined;
+    let processed = false;
+    if (this.#store.load) {
+      const found = await this.#store.load(key, useLive ? { update, seq: live.seq } : { update });
+      processed = found.processed;
+      if (found.found && 'unchanged' in found && useLive)
+        return {
+          snapshot: live.snapshot,
+          loaded: 'restored' as const,
+          seq: live.seq,
+          meta: live.meta,
+          processed,
+        };
+      stored = found.found && 'conversation' in found ? found.conversation : undefined;
+    } else {
+      stored = await this.#store.get(key);
+      if (update) processed = await this.#store.hasUpdate(update, key);
+    }
     const input = { asOf, lang, ...(this.#policy ? { policy: this.#policy } : {}) };
     if (stored === undefined)
-      return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {} };
-    const live = this.#live.get(key);
-    if (
-      live &&
-      live.seq === (stored.seq ?? 0) &&
-      stored.v === MACHINE_VERSION &&
-      live.snapshot.context.asOf === asOf
-    )
+      return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
+    if (useLive && live.seq === (stored.seq ?? 0) && stored.v === MACHINE_VERSION)
       // The snapshot this process stored last for this turn: no need to parse and check it again.
-      return { snapshot: live.snapshot, loaded: 'restored' as const, seq: live.seq, meta: stored.meta ?? {} };
+      return {
+        snapshot: live.snapshot,
+        loaded: 'restored' as const,
+        seq: live.seq,
+        meta: live.meta,
+        processed,
+      };
     const restored = restoreConversation(stored, asOf, input);
     return {
       snapshot: restored.snapshot,
       loaded: restored.how,
       seq: stored.seq ?? 0,
       meta: stored.meta ?? {},
+      processed,
     };
   }
 
   /** Remembers the live snapshot of a turn this process stored (see {@link LIVE_CACHE_SIZE}). */
-  #keep(key: string, seq: number, snapshot?: ConsultationSnapshot, record?: StoredConversation): void {
+  #keep(
+    key: string,
+    seq: number,
+    snapshot?: ConsultationSnapshot,
+    record?: StoredConversation,
+    committed = false,
+  ): void {
     this.#live.delete(key);
     if (!snapshot || !record) return;
-    this.#live.set(key, { seq, snapshot, record });
+    this.#live.set(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
     if (this.#live.size > LIVE_CACHE_SIZE) {
       const oldest = this.#live.keys().next();
       if (!oldest.done) this.#live.delete(oldest.value);
@@ -151,17 +191,17 @@ export class Engine {
     return { ...storeConversation(snapshot), seq, ...(Object.keys(meta).length ? { meta } : {}) };
   }
 
-  async #save(key: string, snapshot: ConsultationSnapshot, seq: number, meta: Meta): Promise<void> {
-    await this.#store.set(key, this.#record(snapshot, seq, meta));
-  }
-
   /**
    * The current view of `key`'s conversation, starting one if there is none. `lang` is the language
    * for a new conversation (e.g. the person's Telegram language).
    */
   async current(key: string, lang: string = DEFAULT_LANG): Promise<Turn> {
     const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
-    if (loaded !== 'restored') await this.#save(key, snapshot, seq, meta);
+    if (loaded !== 'restored') {
+      const record = this.#record(snapshot, seq, meta);
+      await this.#store.set(key, record);
+      this.#keep(key, seq, snapshot, record);
+    }
     return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, duplicate: false, meta };
   }
 
@@ -173,10 +213,13 @@ export class Engine {
     options: SendOptions = {},
   ): Promise<Turn> {
     const { update } = options;
-    const { snapshot, loaded, seq, meta } = await this.#load(key, isLang(lang) ? lang : DEFAULT_LANG);
+    const { snapshot, loaded, seq, meta, processed } = await this.#load(
+      key,
+      isLang(lang) ? lang : DEFAULT_LANG,
+      update,
+    );
     const base = { loaded, meta, duplicate: false, stale: false, erased: false };
-    if (update && (await this.#store.hasUpdate(update)))
-      return { ...base, view: viewOf(snapshot), seq, duplicate: true };
+    if (processed) return { ...base, view: viewOf(snapshot), seq, duplicate: true };
     if ('choice' in input && input.seq !== undefined && input.seq !== seq) {
       // A button of an older view (or of a conversation since restarted): change nothing, say so.
       return { ...base, view: { ...viewOf(snapshot), notice: text('notice.moved-on') }, seq, stale: true };
@@ -202,7 +245,7 @@ export class Engine {
         return { ...base, view: viewOf(snapshot), seq, duplicate: true };
     } else if (stored) await this.#store.set(key, stored);
     else await this.#store.delete(key);
-    this.#keep(key, seq + 1, erased ? undefined : next, stored);
+    this.#keep(key, seq + 1, erased ? undefined : next, stored, update !== undefined);
     return { ...base, view, erased, seq: erased ? 0 : seq + 1, meta: nextMeta };
   }
 
@@ -216,11 +259,26 @@ export class Engine {
 
   /**
    * Stores what a channel keeps with `key`'s conversation (replacing it), e.g. the id of the message
-   * that carries the current buttons. Does nothing when there is no conversation.
+   * that carries the current buttons; the next {@link Engine.send} returns it in `Turn.meta`. Does
+   * nothing when there is no conversation.
+   *
+   * When the conversation's last turn was committed with a channel update (`send` with `update`, as
+   * the Telegram handler does), nothing is written now: the meta is kept with the live snapshot and
+   * stored with the next commit, which saves a write per update. Otherwise (web sessions, a channel
+   * without update ids, no live snapshot) it is written at once.
+   *
+   * **WARNING:** a deferred meta is lost when the live snapshot is (a restart, an eviction from the
+   * {@link LIVE_CACHE_SIZE} cache, the stored record changed by someone else). Use it only for what
+   * can be lost: the Telegram keyboard's message id is (buttons of an older view are refused as stale
+   * by their `seq` anyway, and at worst an old keyboard is not removed).
    */
   async remember(key: string, meta: Meta): Promise<void> {
-    // The record this process stored last for the conversation saves a read.
     const live = this.#live.get(key);
+    if (live?.committed) {
+      live.meta = meta;
+      return;
+    }
+    // The record this process stored last for the conversation saves a read.
     const stored = live?.record ?? (await this.#store.get(key));
     if (!stored) return;
     const record = { ...stored, meta };

@@ -15,7 +15,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredConversation } from '../../machines/conversation.js';
-import type { ConversationStore, UpdateRef } from './store.js';
+import type { ConversationStore, Loaded, LoadOptions, UpdateRef } from './store.js';
+import {
+  formatWindow,
+  parseWindow,
+  pushWindow,
+  UPDATE_WINDOW,
+  type UpdateWindow,
+  windowHas,
+} from './window.js';
 
 /** The data directory used when none is given (relative to the working directory). */
 export const DEFAULT_DATA_DIR = './data';
@@ -57,25 +65,126 @@ export function databaseFile(options: SqliteStoreOptions = {}): string {
   return 'file' in options ? options.file : join(options.dataDir ?? DEFAULT_DATA_DIR, DATABASE_FILE);
 }
 
-const SCHEMA = `
+/**
+ * Whether conversations are a `WITHOUT ROWID` table (one b-tree keyed by `key`) or a rowid table
+ * with an index on `key` (two b-trees).
+ */
+const CONVERSATIONS = `
   CREATE TABLE IF NOT EXISTS conversations (
     key TEXT PRIMARY KEY,
-    data TEXT NOT NULL,
-    updated_at INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS conversations_updated_at ON conversations (updated_at);
+    seq INTEGER,
+    updated_at INTEGER NOT NULL,
+    updates TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL
+  )`;
+
+const PROCESSED_UPDATES = `
   CREATE TABLE IF NOT EXISTS processed_updates (
     bot TEXT NOT NULL,
     update_id INTEGER NOT NULL,
-    key TEXT NOT NULL DEFAULT '',
     at INTEGER NOT NULL,
     PRIMARY KEY (bot, update_id)
-  );
-  CREATE INDEX IF NOT EXISTS processed_updates_at ON processed_updates (at);
-`;
+  ) WITHOUT ROWID`;
 
-/** Indexes created after any column migration. */
-const INDEXES = 'CREATE INDEX IF NOT EXISTS processed_updates_key ON processed_updates (key);';
+/** How many conversations' recent update ids the store keeps in memory for its fast commit. */
+const WINDOW_CACHE_SIZE = 10_000;
+
+/** How often the write-ahead log is copied into the database, off the request path (ms). */
+export const CHECKPOINT_INTERVAL_MS = 1000;
+
+/**
+ * Commits after which a checkpoint runs at once even if the timer has not come (a backstop that
+ * bounds the log's size; at ~1 page per commit about 16 MB).
+ */
+const CHECKPOINT_BACKSTOP = 4000;
+
+/**
+ * `secure_delete` while running. `FAST` zeroes erased rows on the b-tree pages SQLite writes anyway
+ * (every conversation is far smaller than a page, so a row never spills to an overflow page, where
+ * FAST would not reach), and costs nothing measurable; `ON` also zeroes whole freed pages, which only
+ * dropping tables produces (the migration runs with `ON`). Erased answers are then in neither file
+ * once `/delete` has emptied the write-ahead log (`test/hardening/privacy.test.ts`).
+ */
+const SECURE_DELETE = 'FAST';
+
+/** What the engine's look-up reads of a row: its recent update ids, and its data unless unchanged. */
+interface LoadRow {
+  readonly updates: string;
+  readonly data: string | null;
+}
+
+/** The names of a table's columns (none when there is no such table). */
+function columnsOf(db: Database.Database, table: string): string[] {
+  return db
+    .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+    .all()
+    .map((c) => c.name);
+}
+
+/**
+ * Creates the tables, or brings a database of an older layout to the current one in one
+ * transaction: conversations gain `seq` and `updates` (before `data`, so they are read without it)
+ * and lose the `updated_at` index; the update ids tied to a conversation move into its `updates`
+ * (the newest {@link UPDATE_WINDOW} per bot); the rest stay in `processed_updates`.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const conversations = columnsOf(db, 'conversations');
+    if (conversations.length > 0 && !conversations.includes('updates')) {
+      db.exec(`DROP INDEX IF EXISTS conversations_updated_at;
+        ALTER TABLE conversations RENAME TO conversations_before;`);
+      db.exec(CONVERSATIONS);
+      db.exec(`INSERT INTO conversations (key, seq, updated_at, updates, data)
+        SELECT key, NULL, updated_at, '', data FROM conversations_before;
+        DROP TABLE conversations_before;`);
+    } else db.exec(CONVERSATIONS);
+    const updates = columnsOf(db, 'processed_updates');
+    const withoutRowid = /WITHOUT\s+ROWID/i.test(
+      db
+        .prepare<[], string>(
+          "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'processed_updates'",
+        )
+        .pluck()
+        .get() ?? '',
+    );
+    if (updates.length > 0 && (updates.includes('key') || !withoutRowid)) {
+      if (updates.includes('key')) {
+        const rows = db
+          .prepare<[], { key: string; bot: string; update_id: number; at: number }>(
+            `SELECT key, bot, update_id, at FROM processed_updates
+             WHERE key <> '' AND key IN (SELECT key FROM conversations) ORDER BY key, bot, update_id`,
+          )
+          .all();
+        const windows = new Map<string, Record<string, number[]>>();
+        for (const row of rows) {
+          let window = windows.get(row.key);
+          if (!window) {
+            window = {};
+            windows.set(row.key, window);
+          }
+          let list = window[row.bot];
+          if (!list) {
+            list = [0];
+            window[row.bot] = list;
+          }
+          list.push(row.update_id);
+          list[0] = Math.max(list[0] as number, row.at);
+          if (list.length - 1 > UPDATE_WINDOW) list.splice(1, 1);
+        }
+        const setWindow = db.prepare<[string, string]>('UPDATE conversations SET updates = ? WHERE key = ?');
+        for (const [key, window] of windows) setWindow.run(formatWindow(window), key);
+      }
+      db.exec(`DROP INDEX IF EXISTS processed_updates_at;
+        DROP INDEX IF EXISTS processed_updates_key;
+        ALTER TABLE processed_updates RENAME TO processed_updates_before;`);
+      db.exec(PROCESSED_UPDATES);
+      db.exec(`INSERT OR IGNORE INTO processed_updates (bot, update_id, at)
+        SELECT bot, update_id, at FROM processed_updates_before
+        ${updates.includes('key') ? "WHERE key = '' OR key NOT IN (SELECT key FROM conversations)" : ''};
+        DROP TABLE processed_updates_before;`);
+    } else db.exec(PROCESSED_UPDATES);
+  })();
+}
 
 /** Reads a stored row; undefined when it is not a JSON object (a corrupt or foreign row). */
 function parseRow(data: string): StoredConversation | undefined {
@@ -113,22 +222,41 @@ export class SqliteStore implements ConversationStore {
   readonly #db: Database.Database;
   readonly #now: () => number;
   readonly #onCorrupt: (key: string) => void;
+  readonly #inMemory: boolean;
   readonly #select: Database.Statement<[string], { data: string }>;
-  readonly #upsert: Database.Statement<[string, string, number]>;
+  readonly #load: Database.Statement<[number | null, string], LoadRow>;
+  readonly #selectWindow: Database.Statement<[string], string>;
+  readonly #set: Database.Statement<[string, number | null, number, string]>;
+  readonly #write: Database.Statement<[string, number | null, number, string, string]>;
+  readonly #update: Database.Statement<[number | null, number, string, string, string, string]>;
   readonly #remove: Database.Statement<[string]>;
   readonly #purge: Database.Statement<[number]>;
   readonly #purgeUpdates: Database.Statement<[number]>;
-  readonly #removeUpdates: Database.Statement<[string]>;
-  readonly #hasUpdate: Database.Statement<[string, number], number>;
-  readonly #recordUpdate: Database.Statement<[string, number, string, number]>;
-  /** Compiled once: building a transaction function per call costs as much as the writes. */
-  readonly #deleteTx: (key: string) => void;
-  readonly #commitTx: (key: string, data: string | undefined, update: UpdateRef) => boolean;
+  readonly #hasClaim: Database.Statement<[string, number], number>;
+  readonly #claim: Database.Statement<[string, number, number]>;
+  readonly #scan: Database.Statement<[string], string>;
+  readonly #commitTx: (
+    key: string,
+    data: string | undefined,
+    seq: number | undefined,
+    update: UpdateRef,
+    now: number,
+  ) => boolean;
   readonly #count: Database.Statement<[], number>;
+  /**
+   * The recent update ids of the conversations this store read or wrote last (raw as stored, and
+   * decoded), for the one-statement commit; a stale entry only costs the slower path (the commit's
+   * `WHERE updates = ?` compares with what is stored).
+   */
+  readonly #windows = new Map<string, { readonly raw: string; readonly window: UpdateWindow }>();
+  #checkpointTimer: ReturnType<typeof setInterval> | undefined;
+  /** Commits since the last checkpoint. */
+  #dirty = 0;
 
   /**
-   * Opens (creating if needed) the database and its tables. Throws when the file cannot be opened
-   * (a missing directory for `{ file }`, no permission, not a SQLite file).
+   * Opens (creating if needed) the database and its tables, migrating a database of an older layout.
+   * Throws when the file cannot be opened (a missing directory for `{ file }`, no permission, not a
+   * SQLite file).
    */
   constructor(options: SqliteStoreOptions = {}) {
     this.file = databaseFile(options);
@@ -137,6 +265,7 @@ export class SqliteStore implements ConversationStore {
     if (!('file' in options))
       mkdirSync(options.dataDir ?? DEFAULT_DATA_DIR, { recursive: true, mode: 0o700 });
     const inMemory = this.file === ':memory:' || this.file === '';
+    this.#inMemory = inMemory;
     // Create a new file owner-only; SQLite gives its -wal and -shm files the same permissions.
     if (!inMemory && !existsSync(this.file)) writeFileSync(this.file, '', { flag: 'a', mode: 0o600 });
     this.#db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
@@ -144,45 +273,70 @@ export class SqliteStore implements ConversationStore {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // Erased rows are overwritten with zeros, not left readable in free pages.
+      // A migration frees whole tables: zero every freed page while it runs (see SECURE_DELETE).
       this.#db.pragma('secure_delete = ON');
-      this.#db.exec(SCHEMA);
-      // Databases written before updates were tied to a conversation get the column.
-      const columns = this.#db.prepare<[], { name: string }>('PRAGMA table_info(processed_updates)').all();
-      if (!columns.some((c) => c.name === 'key'))
-        this.#db.exec("ALTER TABLE processed_updates ADD COLUMN key TEXT NOT NULL DEFAULT ''");
-      this.#db.exec(INDEXES);
+      migrate(this.#db);
+      this.#db.pragma(`secure_delete = ${SECURE_DELETE}`);
+      // Checkpoints run on a timer (below), not inside whichever commit fills the log.
+      if (!inMemory) this.#db.pragma('wal_autocheckpoint = 0');
       this.#select = this.#db.prepare<[string], { data: string }>(
         'SELECT data FROM conversations WHERE key = ?',
       );
-      this.#upsert = this.#db.prepare<[string, string, number]>(
-        `INSERT INTO conversations (key, data, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      // The record's data only when its seq is not the one the caller holds.
+      this.#load = this.#db.prepare<[number | null, string], LoadRow>(
+        `SELECT updates, CASE WHEN seq = ? THEN NULL ELSE data END AS data
+         FROM conversations WHERE key = ?`,
+      );
+      this.#selectWindow = this.#db
+        .prepare<[string], string>('SELECT updates FROM conversations WHERE key = ?')
+        .pluck();
+      this.#set = this.#db.prepare<[string, number | null, number, string]>(
+        `INSERT INTO conversations (key, seq, updated_at, data) VALUES (?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET
+           seq = excluded.seq, updated_at = excluded.updated_at, data = excluded.data`,
+      );
+      this.#write = this.#db.prepare<[string, number | null, number, string, string]>(
+        `INSERT INTO conversations (key, seq, updated_at, updates, data) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at,
+           updates = excluded.updates, data = excluded.data`,
+      );
+      this.#update = this.#db.prepare<[number | null, number, string, string, string, string]>(
+        `UPDATE conversations SET seq = ?, updated_at = ?, updates = ?, data = ?
+         WHERE key = ? AND updates = ?`,
       );
       this.#remove = this.#db.prepare<[string]>('DELETE FROM conversations WHERE key = ?');
-      this.#removeUpdates = this.#db.prepare<[string]>('DELETE FROM processed_updates WHERE key = ?');
-      this.#hasUpdate = this.#db
+      this.#hasClaim = this.#db
         .prepare<[string, number], number>('SELECT 1 FROM processed_updates WHERE bot = ? AND update_id = ?')
         .pluck();
-      this.#recordUpdate = this.#db.prepare<[string, number, string, number]>(
-        'INSERT OR IGNORE INTO processed_updates (bot, update_id, key, at) VALUES (?, ?, ?, ?)',
+      this.#claim = this.#db.prepare<[string, number, number]>(
+        'INSERT OR IGNORE INTO processed_updates (bot, update_id, at) VALUES (?, ?, ?)',
       );
-      this.#deleteTx = this.#db.transaction((key: string) => {
-        this.#remove.run(key);
-        this.#removeUpdates.run(key);
-      });
-      this.#commitTx = this.#db.transaction((key: string, data: string | undefined, update: UpdateRef) => {
-        const now = this.#now();
-        if (this.#recordUpdate.run(update.bot, update.id, data === undefined ? '' : key, now).changes === 0)
-          return false;
-        if (data === undefined) {
-          // Erased with everything tied to the person; the update itself stays recorded under no
-          // one (key ''), so a redelivered `/delete` is still recognised.
-          this.#remove.run(key);
-          this.#removeUpdates.run(key);
-        } else this.#upsert.run(key, data, now);
-        return true;
-      });
+      this.#scan = this.#db
+        .prepare<[string], string>('SELECT updates FROM conversations WHERE instr(updates, ?) > 0')
+        .pluck();
+      this.#commitTx = this.#db.transaction(
+        (key: string, data: string | undefined, seq: number | undefined, update: UpdateRef, now: number) => {
+          const raw = this.#selectWindow.get(key);
+          const window = parseWindow(raw);
+          if (
+            this.#seen(raw === undefined ? 'unsure' : windowHas(window, update.bot, update.id, now), update)
+          )
+            return false;
+          if (data === undefined) {
+            // Erased with everything tied to the person (their update ids are in the row); the update
+            // itself is recorded under no one, so a redelivered `/delete` is still recognised.
+            this.#remove.run(key);
+            this.#windows.delete(key);
+            this.#claim.run(update.bot, update.id, now);
+            return true;
+          }
+          const next = pushWindow(window, update.bot, update.id, now);
+          const nextRaw = formatWindow(next);
+          this.#write.run(key, seq ?? null, now, nextRaw, data);
+          this.#remember(key, nextRaw, next);
+          return true;
+        },
+      );
       this.#purge = this.#db.prepare<[number]>('DELETE FROM conversations WHERE updated_at < ?');
       this.#purgeUpdates = this.#db.prepare<[number]>('DELETE FROM processed_updates WHERE at < ?');
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
@@ -190,6 +344,52 @@ export class SqliteStore implements ConversationStore {
       this.#db.close();
       throw error;
     }
+    if (!inMemory) {
+      this.#checkpointTimer = setInterval(() => this.#checkpoint(), CHECKPOINT_INTERVAL_MS);
+      this.#checkpointTimer.unref();
+    }
+  }
+
+  /** Copies the write-ahead log into the database when something was committed since last time. */
+  #checkpoint(): void {
+    if (this.#dirty === 0 || !this.#db.open) return;
+    this.#dirty = 0;
+    try {
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy or closed: the next tick (or close) tries again.
+      this.#dirty = 1;
+    }
+  }
+
+  /** Counts a commit; past {@link CHECKPOINT_BACKSTOP} commits without a checkpoint, runs one. */
+  #wrote(): void {
+    if (++this.#dirty >= CHECKPOINT_BACKSTOP && !this.#inMemory) this.#checkpoint();
+  }
+
+  /** Keeps `key`'s recent update ids for the next commit (most recently used last). */
+  #remember(key: string, raw: string, window: UpdateWindow): void {
+    this.#windows.delete(key);
+    this.#windows.set(key, { raw, window });
+    if (this.#windows.size > WINDOW_CACHE_SIZE) {
+      const oldest = this.#windows.keys().next();
+      if (!oldest.done) this.#windows.delete(oldest.value);
+    }
+  }
+
+  /** Settles a window's answer: `unsure` is looked up among the updates recorded under no one. */
+  #seen(answer: 'yes' | 'no' | 'unsure', update: UpdateRef): boolean {
+    return (
+      answer === 'yes' || (answer === 'unsure' && this.#hasClaim.get(update.bot, update.id) !== undefined)
+    );
+  }
+
+  /** The decoded window of a stored raw one, from the cache when it is the same. */
+  #windowOf(key: string, raw: string): UpdateWindow {
+    const cached = this.#windows.get(key);
+    const window = cached !== undefined && cached.raw === raw ? cached.window : parseWindow(raw);
+    this.#remember(key, raw, window);
+    return window;
   }
 
   /** The stored conversation, or undefined when there is none or its row is corrupt. */
@@ -201,38 +401,94 @@ export class SqliteStore implements ConversationStore {
     return conversation;
   }
 
-  /** Stores (replaces) a conversation, stamped with the current time. */
+  /**
+   * Stores (replaces) a conversation, stamped with the current time. The update ids recorded for it
+   * stay recorded.
+   */
   setSync(key: string, conversation: StoredConversation): void {
-    this.#upsert.run(key, JSON.stringify(conversation), this.#now());
+    this.#set.run(key, conversation.seq ?? null, this.#now(), JSON.stringify(conversation));
+    this.#wrote();
   }
 
   /** Erases everything stored under `key`: the conversation and the updates recorded for it. */
   deleteSync(key: string): void {
-    this.#deleteTx(key);
+    this.#remove.run(key);
+    this.#windows.delete(key);
   }
 
-  /** {@link ConversationStore.hasUpdate}. */
-  async hasUpdate(update: UpdateRef): Promise<boolean> {
-    return this.#hasUpdate.get(update.bot, update.id) !== undefined;
+  /** {@link ConversationStore.load}: one look-up by key; the data is read only when needed. */
+  async load(key: string, options: LoadOptions): Promise<Loaded> {
+    const { update } = options;
+    const row = this.#load.get(options.seq ?? null, key);
+    if (row === undefined) {
+      this.#windows.delete(key);
+      return { found: false, processed: update !== undefined && this.#seen('unsure', update) };
+    }
+    const window = this.#windowOf(key, row.updates);
+    const processed =
+      update !== undefined && this.#seen(windowHas(window, update.bot, update.id, this.#now()), update);
+    if (row.data === null) return { found: true, processed, unchanged: true };
+    const conversation = parseRow(row.data);
+    if (conversation === undefined) {
+      this.#onCorrupt(key);
+      return { found: false, processed };
+    }
+    return { found: true, processed, conversation };
+  }
+
+  /**
+   * {@link ConversationStore.hasUpdate}. With `key`, one look-up; without it, the records of every
+   * conversation are searched (for tests and tools).
+   */
+  async hasUpdate(update: UpdateRef, key?: string): Promise<boolean> {
+    if (key !== undefined) {
+      const raw = this.#selectWindow.get(key);
+      const answer =
+        raw === undefined ? 'unsure' : windowHas(parseWindow(raw), update.bot, update.id, this.#now());
+      return this.#seen(answer, update);
+    }
+    if (this.#hasClaim.get(update.bot, update.id) !== undefined) return true;
+    return this.#scan
+      .all(String(update.id))
+      .some((raw) => parseWindow(raw)[update.bot]?.includes(update.id, 1));
   }
 
   /** {@link ConversationStore.claimUpdate}. */
   async claimUpdate(update: UpdateRef): Promise<boolean> {
-    return this.#recordUpdate.run(update.bot, update.id, '', this.#now()).changes > 0;
+    const done = this.#claim.run(update.bot, update.id, this.#now()).changes > 0;
+    if (done) this.#wrote();
+    return done;
   }
 
-  /** {@link ConversationStore.commit}: one SQLite transaction. */
+  /**
+   * {@link ConversationStore.commit}. As a rule one statement: the row rewritten with the update's id
+   * added to its recent ids, on condition that those are still what this store last saw (then the
+   * update is newer than every one recorded for the conversation, so it is not a redelivery).
+   * Otherwise (a new conversation, an erasure, a possible redelivery) one transaction that looks.
+   */
   async commit(
     key: string,
     conversation: StoredConversation | undefined,
     update: UpdateRef,
   ): Promise<boolean> {
-    const done = this.#commitTx(
-      key,
-      conversation === undefined ? undefined : JSON.stringify(conversation),
-      update,
-    );
-    if (done && conversation === undefined) this.#scrub();
+    const now = this.#now();
+    const data = conversation === undefined ? undefined : JSON.stringify(conversation);
+    const seq = conversation?.seq;
+    if (data !== undefined) {
+      const cached = this.#windows.get(key);
+      if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
+        const next = pushWindow(cached.window, update.bot, update.id, now);
+        const raw = formatWindow(next);
+        if (this.#update.run(seq ?? null, now, raw, data, key, cached.raw).changes === 1) {
+          this.#remember(key, raw, next);
+          this.#wrote();
+          return true;
+        }
+      }
+    }
+    const done = this.#commitTx(key, data, seq, update, now);
+    if (done) this.#wrote();
+    if (done && data === undefined) this.#scrub();
     return done;
   }
 
@@ -241,7 +497,10 @@ export class SqliteStore implements ConversationStore {
    * answers survive in neither file (`secure_delete` zeroes them in the database itself).
    */
   #scrub(): void {
-    if (this.file !== ':memory:' && this.file !== '') this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    if (!this.#inMemory) {
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      this.#dirty = 0;
+    }
   }
 
   /** {@link ConversationStore.get}; never rejects on a corrupt row (see the class). */
@@ -276,12 +535,18 @@ export class SqliteStore implements ConversationStore {
   /**
    * Deletes the conversations not written since `cutoffMs` (ms since the epoch; `updated_at < cutoff`),
    * and processed-update records older than it. Returns the number of conversations deleted.
+   * `updated_at` has no index (it would be a third b-tree written by every commit): the purge reads
+   * the whole table, which is rare (hourly) and quick (~30 ms for 100,000 conversations).
    */
   purgeOlderThan(cutoffMs: number): number {
-    return this.transaction(() => {
+    const deleted = this.transaction(() => {
       this.#purgeUpdates.run(cutoffMs);
       return this.#purge.run(cutoffMs).changes;
     });
+    // Any cached window may belong to a purged row: the cache is only an optimisation.
+    if (deleted > 0) this.#windows.clear();
+    this.#wrote();
+    return deleted;
   }
 
   /** The number of stored conversations. */
@@ -299,6 +564,8 @@ export class SqliteStore implements ConversationStore {
    * it throws.
    */
   close(): void {
+    if (this.#checkpointTimer !== undefined) clearInterval(this.#checkpointTimer);
+    this.#checkpointTimer = undefined;
     if (this.#db.open) this.#db.close();
   }
 }

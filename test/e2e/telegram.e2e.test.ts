@@ -658,6 +658,8 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
     const data = tempDir('luohu-e2e-crash-');
     const chats = [701, 702, 703, 704];
     const sent = new Map<number, number>(chats.map((c) => [c, 0]));
+    /** The update ids sent to each chat, in order. */
+    const sentIds = new Map<number, number[]>();
     let nextUpdate = 900_000;
     let messageId = 1;
     /** `/help` changes no answer but is applied as one turn: the stored `seq` counts applied updates. */
@@ -677,8 +679,10 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
       const bot = await startPolling(stub, data, 'grammy');
       for (let i = 0; i < 12; i++) {
         const chat = chats[i % chats.length] as number;
-        stub.push(help(chat));
+        const update = help(chat);
+        stub.push(update);
         sent.set(chat, (sent.get(chat) ?? 0) + 1);
+        sentIds.set(chat, [...(sentIds.get(chat) ?? []), update.update_id]);
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       await stopProcess(bot, 'SIGKILL');
@@ -700,8 +704,21 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
         const seq = row ? (JSON.parse(row.data) as { seq?: number }).seq : undefined;
         expect(seq, `chat ${chat}`).toBe(sent.get(chat));
       }
-      const processed = db.prepare<[], number>('SELECT count(*) FROM processed_updates').pluck().get();
-      expect(processed).toBe(delays.length * 12);
+      // Each update was recorded once, in its chat's own row (`updates`: bot → [at, ...the newest
+      // ids]): every chat's row lists its newest update ids, none missing, none twice.
+      for (const chat of chats) {
+        const raw = db
+          .prepare<[string], string>('SELECT updates FROM conversations WHERE key = ?')
+          .pluck()
+          .get(`telegram:${chat}`);
+        const ids = Object.values(JSON.parse(raw ?? '{}') as Record<string, number[]>).flatMap((l) =>
+          l.slice(1),
+        );
+        expect(ids, `chat ${chat}`).toEqual(sentIds.get(chat)?.slice(-16));
+      }
+      // Nothing was recorded apart from the conversations (no update here changes none).
+      const apart = db.prepare<[], number>('SELECT count(*) FROM processed_updates').pluck().get();
+      expect(apart).toBe(0);
     } finally {
       db.close();
     }

@@ -138,11 +138,11 @@ describe('a real SQLite database that cannot be written', () => {
     await h.handle(textMsg(CHAT, '/start'));
     await h.handle(textMsg(CHAT, '同意'));
     const before = JSON.stringify(await store.get(KEY));
-    // Another connection makes the second write of the transaction (the update's record) fail,
-    // after the conversation row has been written.
+    // Another connection makes the write fail after the conversation row (with the update's record in
+    // it) has been written.
     const other = new Database(tmp.file);
     cleanups.push(() => other.close());
-    other.exec(`CREATE TRIGGER fail_record BEFORE INSERT ON processed_updates
+    other.exec(`CREATE TRIGGER fail_record AFTER UPDATE ON conversations
       BEGIN SELECT RAISE(ABORT, 'simulated I/O error'); END`);
     const answer = textMsg(CHAT, '1993-04-09');
     await h.handle(answer);
