@@ -54,12 +54,20 @@ export function mergeResources(base: ResourceTree, extra: ResourceTree | undefin
 }
 
 /**
+ * Instances made by {@link createI18n}: their options are known (no escaping, `{{…}}` interpolation,
+ * fallback to zh-CN, no post-processing), so their sentences with parameters can be filled in from
+ * compiled templates instead of through i18next's `t()` (same output: `test/bot/i18n-compiled.test.ts`).
+ */
+const OWN_INSTANCES = new WeakSet<I18n>();
+
+/**
  * Creates an initialised i18next instance with Luohu's sentences (initialised synchronously: it can
  * be used as soon as this returns). `overrides` replace sentences per language, e.g.
  * `createI18n({ en: { check: { disclaimer: '...' } } })`.
  */
 export function createI18n(overrides: LocaleOverrides = {}): I18n {
   const instance = i18next.createInstance();
+  OWN_INSTANCES.add(instance);
   void instance.init({
     initAsync: false,
     lng: DEFAULT_LANG,
@@ -77,100 +85,254 @@ export function createI18n(overrides: LocaleOverrides = {}): I18n {
 /** Plural suffixes i18next adds to a key (CLDR categories). */
 const PLURAL_SUFFIXES = ['zero', 'one', 'two', 'few', 'many', 'other'] as const;
 
-/** Answers of {@link hasSentence}, per i18n instance (resources do not change once created). */
-const sentenceCache = new WeakMap<I18n, Map<string, boolean>>();
+/** What is known of one sentence key in one language (resources do not change once created). */
+interface Entry {
+  /** The language itself (not its fallback) has a sentence for the key, in some plural form. */
+  readonly has: boolean;
+  /** The sentence without parameters, once rendered so. */
+  sentence?: string;
+  /** The compiled sentence (null: left to i18next), once rendered with parameters but no count. */
+  template?: Template | null;
+}
+
+/** One language of one i18n instance, and what is known of its sentences. */
+interface LangCache {
+  readonly i18n: I18n;
+  readonly lang: Lang;
+  /** The instance is one of {@link createI18n}'s: its sentences with parameters are compiled. */
+  readonly compiled: boolean;
+  /** By key. */
+  readonly entries: Map<string, Entry>;
+  /** Compiled plural sentences, by key and count. */
+  readonly plurals: Map<string, Template | null>;
+  /** Rendered sentences with parameters, for instances whose sentences are not compiled. */
+  readonly memo: Map<string, string>;
+}
+
+const langCaches = new WeakMap<I18n, Map<string, LangCache>>();
+
+function langCache(i18n: I18n, lang: Lang): LangCache {
+  let byLang = langCaches.get(i18n);
+  if (!byLang) {
+    byLang = new Map();
+    langCaches.set(i18n, byLang);
+  }
+  let cache = byLang.get(lang);
+  if (!cache) {
+    cache = {
+      i18n,
+      lang,
+      compiled: OWN_INSTANCES.has(i18n),
+      entries: new Map(),
+      plurals: new Map(),
+      memo: new Map(),
+    };
+    byLang.set(lang, cache);
+  }
+  return cache;
+}
+
+function entryOf(cache: LangCache, key: string): Entry {
+  let entry = cache.entries.get(key);
+  if (entry === undefined) {
+    const { i18n, lang } = cache;
+    const isSentence = (k: string) => typeof i18n.getResource(lang, 'translation', k) === 'string';
+    entry = { has: isSentence(key) || PLURAL_SUFFIXES.some((s) => isSentence(`${key}_${s}`)) };
+    cache.entries.set(key, entry);
+  }
+  return entry;
+}
 
 /** True when `lang` itself (not its fallback) has a sentence for `key`, in any plural form. */
 export function hasSentence(i18n: I18n, lang: Lang, key: string): boolean {
-  let cache = sentenceCache.get(i18n);
-  if (!cache) {
-    cache = new Map();
-    sentenceCache.set(i18n, cache);
-  }
-  const cacheKey = `${lang}\u0000${key}`;
-  let found = cache.get(cacheKey);
-  if (found === undefined) {
-    const isSentence = (k: string) => typeof i18n.getResource(lang, 'translation', k) === 'string';
-    found = isSentence(key) || PLURAL_SUFFIXES.some((s) => isSentence(`${key}_${s}`));
-    cache.set(cacheKey, found);
-  }
-  return found;
+  return entryOf(langCache(i18n, lang), key).has;
 }
 
 /** Called with each key that has no sentence in the language being rendered. */
 type OnMissing = (key: string) => void;
 
-function renderParam(param: Param, lang: Lang, i18n: I18n, onMissing: OnMissing): string | number {
+function renderParam(param: Param, cache: LangCache, onMissing: OnMissing): string | number {
   if (typeof param === 'string' || typeof param === 'number') return param;
-  if (typeof param === 'boolean')
-    return translate({ key: param ? 'common.yes' : 'common.no' }, lang, i18n, onMissing);
-  if ('t' in param) return translate({ key: param.t, params: param.params ?? {} }, lang, i18n, onMissing);
-  if ('date' in param) return formatDate(param.date, lang, i18n, onMissing);
-  const separator = translate({ key: 'common.listSeparator' }, lang, i18n, onMissing);
-  return param.list.map((item) => renderParam(item, lang, i18n, onMissing)).join(separator);
+  if (typeof param === 'boolean') return translate(param ? YES : NO, cache, onMissing);
+  if ('t' in param) return translate({ key: param.t, params: param.params ?? {} }, cache, onMissing);
+  if ('date' in param) return formatDate(param.date, cache, onMissing);
+  const separator = translate(LIST_SEPARATOR, cache, onMissing);
+  return param.list.map((item) => renderParam(item, cache, onMissing)).join(separator);
 }
 
-function formatDate(iso: string, lang: Lang, i18n: I18n, onMissing: OnMissing): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+const YES: Text = { key: 'common.yes' };
+const NO: Text = { key: 'common.no' };
+const LIST_SEPARATOR: Text = { key: 'common.listSeparator' };
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The keys of the months' names, by month number. */
+const MONTH_KEYS = Array.from({ length: 13 }, (_, m) => `common.months.${m}`);
+
+function formatDate(iso: string, cache: LangCache, onMissing: OnMissing): string {
+  const match = ISO_DATE.exec(iso);
   if (!match) return iso;
   const [, year, month, day] = match;
+  const m = Number(month);
   return translate(
     {
       key: 'common.date',
       params: {
         year: Number(year),
         day: Number(day),
-        monthName: { t: `common.months.${Number(month)}` },
+        monthName: { t: MONTH_KEYS[m] ?? `common.months.${m}` },
       },
     },
-    lang,
-    i18n,
+    cache,
     onMissing,
   );
 }
 
-/** How many rendered sentences with parameters are remembered per i18n instance. */
+/** How many rendered sentences with parameters are remembered per i18n instance and language. */
 export const RENDER_MEMO_SIZE = 20_000;
 
-const renderMemo = new WeakMap<I18n, Map<string, string>>();
-function memoOf(i18n: I18n): Map<string, string> {
-  let memo = renderMemo.get(i18n);
-  if (!memo) {
-    memo = new Map();
-    renderMemo.set(i18n, memo);
-  }
-  return memo;
+/**
+ * A sentence split at its `{{name}}` placeholders: `parts[0] names[0] parts[1] … parts[n]`. Built
+ * from the sentence i18next resolves (language, fallback, plural form), with i18next's own
+ * placeholder pattern; sentences that use more than plain placeholders (nesting `$t(`, unescaped
+ * `{{- }}`, formats `{{x, f}}`, deep names `{{a.b}}`) are not compiled and go through i18next.
+ */
+interface Template {
+  readonly parts: readonly string[];
+  readonly names: readonly string[];
 }
 
-/** Sentences without parameters, per i18n instance: they never change, and most texts are such. */
-const staticCache = new WeakMap<I18n, Map<string, string>>();
+/** i18next's placeholder pattern for the default `{{` `}}` delimiters. */
+const PLACEHOLDER = /{{(.+?)}}/g;
 
-function translate(text: Text, lang: Lang, i18n: I18n, onMissing: OnMissing): string {
-  if (!hasSentence(i18n, lang, text.key)) onMissing(text.key);
-  if (text.params === undefined) {
-    let cache = staticCache.get(i18n);
-    if (!cache) {
-      cache = new Map();
-      staticCache.set(i18n, cache);
+function compile(sentence: string): Template | null {
+  if (sentence.includes('$t(') || sentence.includes('{{-')) return null;
+  const parts: string[] = [];
+  const names: string[] = [];
+  let last = 0;
+  for (const match of sentence.matchAll(PLACEHOLDER)) {
+    const name = (match[1] as string).trim();
+    if (name.includes(',') || name.includes('.') || name in Object.prototype) return null;
+    parts.push(sentence.slice(last, match.index));
+    names.push(name);
+    last = match.index + match[0].length;
+  }
+  parts.push(sentence.slice(last));
+  return { parts, names };
+}
+
+/**
+ * Parameter names that are options of i18next's `t()` (they change what it resolves): a text with
+ * one of them is left to i18next.
+ */
+const T_OPTIONS = new Set([
+  'context',
+  'ordinal',
+  'defaultValue',
+  'ns',
+  'lng',
+  'lngs',
+  'fallbackLng',
+  'replace',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'skipInterpolation',
+  'nest',
+  'keySeparator',
+  'nsSeparator',
+  'appendNamespaceToCIMode',
+  'missingKeyNoValueFallbackToKey',
+  'tDescription',
+]);
+
+/** How many compiled plural sentences (one per key and count) are kept per instance and language. */
+const PLURALS_SIZE = 10_000;
+
+/** The sentence i18next would interpolate for `key` (same key resolution, fallback and plural form). */
+function templateOf(cache: LangCache, key: string, count: number | undefined): Template | null {
+  const { i18n, lang } = cache;
+  const sentence = i18n.t(
+    key,
+    count === undefined
+      ? { lng: lang, skipInterpolation: true }
+      : { lng: lang, count, skipInterpolation: true },
+  );
+  return typeof sentence === 'string' ? compile(sentence) : null;
+}
+
+/**
+ * The sentence for `key` with `values` filled in, exactly as `i18n.t(key, { ...values, lng })`
+ * gives it: from a compiled template when it can be, else through i18next.
+ */
+function fill(cache: LangCache, entry: Entry, key: string, values: Record<string, string | number>): string {
+  const count = values.count;
+  let template: Template | null | undefined;
+  if (count !== undefined && typeof count !== 'string') {
+    const pluralKey = `${key}\u0000${count}`;
+    template = cache.plurals.get(pluralKey);
+    if (template === undefined) {
+      template = templateOf(cache, key, count);
+      if (cache.plurals.size >= PLURALS_SIZE) cache.plurals.clear();
+      cache.plurals.set(pluralKey, template);
     }
-    const cacheKey = `${lang}\u0000${text.key}`;
-    let sentence = cache.get(cacheKey);
+  } else {
+    template = entry.template;
+    if (template === undefined) {
+      template = templateOf(cache, key, undefined);
+      entry.template = template;
+    }
+  }
+  const lang = cache.lang;
+  if (template !== null) {
+    const { parts, names } = template;
+    let out = parts[0] as string;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (name === 'lng') out += lang;
+      else if (Object.hasOwn(values, name)) out += String(values[name]);
+      // A placeholder without a value: i18next leaves it, or empties it; let it decide.
+      else return cache.i18n.t(key, { ...values, lng: lang });
+      out += parts[i + 1] as string;
+    }
+    return out;
+  }
+  return cache.i18n.t(key, { ...values, lng: lang });
+}
+
+function translate(text: Text, cache: LangCache, onMissing: OnMissing): string {
+  const key = text.key;
+  const entry = entryOf(cache, key);
+  if (!entry.has) onMissing(key);
+  const params = text.params;
+  if (params === undefined) {
+    let sentence = entry.sentence;
     if (sentence === undefined) {
-      sentence = i18n.t(text.key, { lng: lang });
-      cache.set(cacheKey, sentence);
+      sentence = cache.i18n.t(key, { lng: cache.lang });
+      entry.sentence = sentence;
     }
     return sentence;
   }
-  // Most sentences with parameters recur with the same values (route names, thresholds, dates of
-  // one person): rendered ones are remembered, a bounded number per i18n instance.
-  const memo = memoOf(i18n);
-  const memoKey = `${lang}\u0000${text.key}\u0000${JSON.stringify(text.params)}`;
+  if (cache.compiled) {
+    // Compiled sentences are filled in directly: cheaper than remembering them.
+    const values: Record<string, string | number> = {};
+    let plain = true;
+    for (const name in params) {
+      if (!Object.hasOwn(params, name)) continue;
+      if (T_OPTIONS.has(name) || name.startsWith('defaultValue')) plain = false;
+      values[name] = renderParam(params[name] as Param, cache, onMissing);
+    }
+    return plain ? fill(cache, entry, key, values) : cache.i18n.t(key, { ...values, lng: cache.lang });
+  }
+  // Other instances: most sentences with parameters recur with the same values (route names,
+  // thresholds, dates of one person): rendered ones are remembered, a bounded number.
+  const memo = cache.memo;
+  const memoKey = `${key}\u0000${JSON.stringify(params)}`;
   const known = memo.get(memoKey);
   if (known !== undefined) return known;
   const values: Record<string, string | number> = {};
-  for (const [name, param] of Object.entries(text.params ?? {}))
-    values[name] = renderParam(param, lang, i18n, onMissing);
-  const sentence = i18n.t(text.key, { ...values, lng: lang });
+  for (const [name, param] of Object.entries(params)) values[name] = renderParam(param, cache, onMissing);
+  const sentence = cache.i18n.t(key, { ...values, lng: cache.lang });
   if (memo.size >= RENDER_MEMO_SIZE) memo.clear();
   memo.set(memoKey, sentence);
   return sentence;
@@ -182,7 +344,7 @@ function translate(text: Text, lang: Lang, i18n: I18n, onMissing: OnMissing): st
  * `common.listSeparator`. A sentence missing in `lang` falls back to zh-CN.
  */
 export function renderText(text: Text, lang: Lang, i18n: I18n): string {
-  return translate(text, lang, i18n, () => {});
+  return translate(text, langCache(i18n, lang), () => {});
 }
 
 /** Renders texts in one language and remembers which sentences were missing. */
@@ -205,11 +367,12 @@ export function createRenderer(lang: Lang, i18n: I18n = createI18n()): Renderer 
   const onMissing: OnMissing = (key) => {
     missing.add(key);
   };
+  const cache = langCache(i18n, lang);
   return {
     lang,
     i18n,
-    render: (text) => translate(text, lang, i18n, onMissing),
-    has: (key) => hasSentence(i18n, lang, key),
+    render: (text) => translate(text, cache, onMissing),
+    has: (key) => entryOf(cache, key).has,
     get missing() {
       return [...missing];
     },

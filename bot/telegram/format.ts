@@ -16,11 +16,15 @@ export const CALLBACK_DATA_LIMIT = 64;
 
 /** Escapes text for Telegram's HTML parse mode. */
 export function escapeHtml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const NEEDS_ESCAPE = /[&<>]/;
+
 /** Wraps every line of `html` in `tag` on its own, so a message can be split between any two lines. */
 function perLine(tag: 'b' | 'i', html: string): string {
+  if (!html.includes('\n')) return html ? `<${tag}>${html}</${tag}>` : html;
   return html
     .split('\n')
     .map((line) => (line ? `<${tag}>${line}</${tag}>` : line))
@@ -95,7 +99,9 @@ export interface Button {
 /** Writes a choice's callback data: `c:<turn>:<choice id>`. */
 export function callbackData(seq: number, choiceId: string): string {
   const data = `c:${seq}:${choiceId}`;
-  if (Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) throw new RangeError(`callback data too long: ${data}`);
+  // A UTF-16 code unit is at most 3 bytes in UTF-8: short data needs no count.
+  if (data.length * 3 > CALLBACK_DATA_LIMIT && Buffer.byteLength(data) > CALLBACK_DATA_LIMIT)
+    throw new RangeError(`callback data too long: ${data}`);
   return data;
 }
 
@@ -111,7 +117,7 @@ export function keyboardOf(view: View, seq: number, renderer: Renderer): Button[
     text: renderer.render(c.label),
     callback_data: callbackData(seq, c.id),
   }));
-  const short = buttons.every((b) => [...b.text].length <= 12);
+  const short = buttons.every((b) => b.text.length <= 12 || [...b.text].length <= 12);
   const perRow = short ? 2 : 1;
   const rows: Button[][] = [];
   for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
