@@ -216,6 +216,13 @@ export interface DayFacts {
 /** A date as `year * 10000 + month * 100 + day`. */
 export const dateKey = (year: number, month: number, day: number): number => year * 10000 + month * 100 + day;
 
+/** Where {@link evaluateCondition} puts the change a failed condition needs. */
+export interface ConditionSink {
+  change: Change | undefined;
+  /** True when the change cannot be made (closed by age, or not in time): the route is unreachable. */
+  blocks: boolean;
+}
+
 /**
  * Evaluates one condition for a decision: returns the check and puts the change that would fix it
  * (when it failed) in `out.change`. `closes` is the index of the route's limit
@@ -226,9 +233,10 @@ export function evaluateCondition(
   profile: Profile,
   facts: DayFacts,
   closes: number,
-  out: { change: Change | undefined },
+  out: ConditionSink,
 ): ConditionCheck {
   out.change = undefined;
+  out.blocks = false;
   switch (c.id) {
     case 'certificate': {
       const met = profile.highLevelTalent;
@@ -281,6 +289,7 @@ export function evaluateCondition(
       const inTime =
         closes < 0 ||
         dateKey(reachedOn.year, reachedOn.month, reachedOn.day) < (facts.limitKeys[closes] ?? 0);
+      out.blocks = !inTime;
       out.change = {
         id: 'more-social-insurance',
         condition: c.id,
@@ -290,12 +299,14 @@ export function evaluateCondition(
     }
     case 'age': {
       const met = facts.asOfKey < (facts.limitKeys[c.limit] ?? 0);
-      if (!met)
+      if (!met) {
+        out.blocks = true;
         out.change = {
           id: 'age-closed',
           condition: c.id,
           params: { closedOn: facts.limitDates[c.limit] ?? '', age: c.turned },
         };
+      }
       return checkOf(c, met, facts.age);
     }
   }

@@ -11,6 +11,7 @@
 import { applies, type Case } from './applies.js';
 import {
   type CompiledCondition,
+  type ConditionSink,
   compileCondition,
   compiledMet,
   type DayFacts,
@@ -28,7 +29,14 @@ import type {
   Verdict,
 } from './decision.js';
 import type { ConditionId, Edition, ItemRule, RouteRule } from './edition.js';
-import type { Profile } from './profile.js';
+import {
+  BOOLEAN_FIELDS,
+  EDUCATION_LEVELS,
+  EDUCATION_MODES,
+  OVERSEAS_DEGREES,
+  type Profile,
+  SKILL_LEVELS,
+} from './profile.js';
 
 /** Options of {@link decide}. */
 export interface DecideOptions {
@@ -73,6 +81,8 @@ interface CompiledRoute {
   readonly id: string;
   readonly clause: string;
   readonly conditions: readonly CompiledCondition[];
+  /** The effort of each condition's change (see CHANGE_EFFORT). */
+  readonly efforts: readonly number[];
   /** Index of the limit of its first age rule in the edition's limits, or -1 without one. */
   readonly closes: number;
   /** `unmet` lists by the mask of failed conditions (bit i: condition i failed). */
@@ -94,12 +104,17 @@ interface CompiledEdition {
   readonly routes: readonly CompiledRoute[];
   /** Years to each distinct limit birthday of the edition's age rules. */
   readonly limitYears: readonly number[];
-  /** Scratch for `checkRoutes`: the limit birthdays of the profile being checked, as keys. */
-  readonly limitScratch: number[];
-  /** The profile fields any step, material or note depends on. */
+  /** Scratch for the person being decided: limit birthdays as keys, written, and the day before. */
+  readonly limitKeys: number[];
+  readonly limitDates: string[];
+  readonly untilDates: string[];
+  /** The profile fields any step, material or note depends on, and the values each can take. */
   readonly whenFields: readonly (keyof Profile)[];
-  /** Items by route, verdict, settlement and then each of `whenFields` (nested maps). */
-  readonly items: Map<unknown, unknown>;
+  readonly whenScales: readonly (readonly unknown[])[];
+  /** Whether items can be keyed by number (every when-field has a small scale). */
+  readonly itemsKeyed: boolean;
+  /** Items by case key (see `itemsOf`). */
+  readonly items: Map<number, Items>;
   /** Settlement outcomes by the mask of the fitting options. */
   readonly settlements: Map<number, Decision['settlement']>;
   /** `warnings` by (age-limit-soon ? 1 : 0) + (unconfirmed ? 2 : 0). */
@@ -117,6 +132,24 @@ function deepFreeze<T>(value: T): T {
     for (const item of Object.values(value)) deepFreeze(item);
   }
   return value;
+}
+
+/** The values a profile field can take (validated), for fields with a small set of values. */
+const FIELD_SCALES: Partial<Record<keyof Profile, readonly unknown[]>> = {
+  education: EDUCATION_LEVELS,
+  educationMode: EDUCATION_MODES,
+  overseasDegree: OVERSEAS_DEGREES,
+  skill: SKILL_LEVELS,
+};
+const BOOLEAN_SCALE: readonly unknown[] = [false, true];
+
+/** The radix of a field's digit in a case key: 0 for `undefined`, 1 + the value's index otherwise. */
+const SCALE_RADIX = 8;
+
+function scaleOf(field: keyof Profile): readonly unknown[] | undefined {
+  return (
+    FIELD_SCALES[field] ?? ((BOOLEAN_FIELDS as readonly string[]).includes(field) ? BOOLEAN_SCALE : undefined)
+  );
 }
 
 const compiledEditions = new WeakMap<Edition, CompiledEdition>();
@@ -139,20 +172,33 @@ function compile(edition: Edition): CompiledEdition {
       id: route.id,
       clause: route.clause,
       conditions,
+      efforts: conditions.map((c) => CHANGE_EFFORT[c.id]),
       closes: firstAge ? firstAge.limit : -1,
       unmet: new Map(),
       checks: new Map(),
     };
   });
-  const whenFields = new Set<keyof Profile>();
+  const fields = new Set<keyof Profile>();
   for (const item of [...edition.steps, ...edition.materials, ...edition.notes])
-    for (const field of Object.keys(item.when?.profile ?? {})) whenFields.add(field as keyof Profile);
+    for (const field of Object.keys(item.when?.profile ?? {})) fields.add(field as keyof Profile);
+  const whenFields = [...fields];
+  const whenScales = whenFields.map((field) => scaleOf(field) ?? []);
+  // The case key must stay an exact integer: route, verdict, settlement, then one digit per field.
+  let keySpace = (edition.routes.length + 1) * 3 * (edition.settlement.length + 1);
+  for (const scale of whenScales) keySpace *= SCALE_RADIX;
+  const itemsKeyed =
+    keySpace <= Number.MAX_SAFE_INTEGER &&
+    whenScales.every((scale) => scale.length > 0 && scale.length < SCALE_RADIX);
   const compiled: CompiledEdition = {
     edition,
     routes,
     limitYears,
-    limitScratch: limitYears.map(() => 0),
-    whenFields: [...whenFields],
+    limitKeys: limitYears.map(() => 0),
+    limitDates: limitYears.map(() => ''),
+    untilDates: limitYears.map(() => ''),
+    whenFields,
+    whenScales,
+    itemsKeyed,
     items: new Map(),
     settlements: new Map(),
     warnings: deepFreeze([
@@ -195,10 +241,17 @@ function asOfParts(text: IsoDate): ReturnType<typeof parseIsoDate> {
   return lastAsOf;
 }
 
-/** `formatIsoDate` without a parts object. */
+/** `-MM-DD` for every month and day, at `month * 32 + day`. */
+const MONTH_DAYS: readonly string[] = Array.from({ length: 13 * 32 }, (_, i) => {
+  const month = Math.floor(i / 32);
+  const day = i % 32;
+  return `-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+});
+
+/** `formatIsoDate` without a parts object (one string made, not one per part). */
 function formatDate(year: number, month: number, day: number): IsoDate {
   const y = year >= 1000 ? String(year) : String(year).padStart(4, '0');
-  return `${y}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+  return y + MONTH_DAYS[month * 32 + day];
 }
 
 /** The facts a decision's conditions read, and each limit's `until` (the day before it). */
@@ -212,7 +265,7 @@ function birthdayKey(year: number, month: number, day: number, years: number): n
   return month === 2 && day === 29 && !isLeapYear(y) ? dateKey(y, 3, 1) : dateKey(y, month, day);
 }
 
-/** Day facts of a person born on `birth`, for the decision date `asOf`. */
+/** Day facts of a person born on `birth`, for the decision date `asOf` (valid until the next call). */
 function factsOf(
   c: CompiledEdition,
   birth: NonNullable<ReturnType<typeof parseIsoDate>>,
@@ -222,9 +275,8 @@ function factsOf(
   const years = asOf.year - birth.year;
   const age = birthdayKey(birth.year, birth.month, birth.day, years) > asOfKey ? years - 1 : years;
   const count = c.limitYears.length;
-  const limitKeys: number[] = new Array(count);
-  const limitDates: string[] = new Array(count);
-  const untilDates: string[] = new Array(count);
+  // Scratch arrays of the edition, overwritten for each person (decide is synchronous).
+  const { limitKeys, limitDates, untilDates } = c;
   for (let i = 0; i < count; i++) {
     let y = birth.year + (c.limitYears[i] ?? 0);
     let m = birth.month;
@@ -284,7 +336,7 @@ export function checkRoutes(
   const { asOf, birth } = datesOf(profile, options.asOf);
   const c = compile(options.edition);
   const asOfKey = dateKey(asOf.year, asOf.month, asOf.day);
-  const limits = c.limitScratch;
+  const limits = c.limitKeys;
   for (let i = 0; i < limits.length; i++)
     limits[i] = birthdayKey(birth.year, birth.month, birth.day, c.limitYears[i] ?? 0);
   const out: RouteCheck[] = new Array(c.routes.length);
@@ -336,37 +388,50 @@ function settlementOf(c: CompiledEdition, profile: Profile): Decision['settlemen
   return made;
 }
 
-/** The steps, materials and notes of a case (shared per route, verdict, settlement and profile facts). */
-function itemsOf(c: CompiledEdition, theCase: Case): Items {
-  let level: Map<unknown, unknown> = c.items;
-  const keys = c.whenFields;
-  const descend = (key: unknown) => {
-    let next = level.get(key) as Map<unknown, unknown> | undefined;
-    if (!next) {
-      next = new Map();
-      level.set(key, next);
-    }
-    level = next;
-  };
-  descend(theCase.route);
-  descend(theCase.verdict);
-  for (let i = 0; i < keys.length; i++) descend(theCase.profile[keys[i] as keyof Profile]);
-  const found = level.get(theCase.settlement) as Items | undefined;
-  if (found) return found;
+/** The steps, materials and notes of a case, made afresh. */
+function makeItems(edition: Edition, theCase: Case): Items {
   const eligible = theCase.verdict !== 'not-eligible';
   const pick = (items: readonly ItemRule[]) =>
     eligible ? items.filter((i) => applies(i.when, theCase)).map((i) => i.id) : [];
-  const made = deepFreeze({
-    steps: pick(c.edition.steps),
-    materials: pick(c.edition.materials),
-    notes: c.edition.notes.filter((n) => applies(n.when, theCase)).map((n) => n.id),
-  });
-  level.set(theCase.settlement, made);
-  return made;
+  return {
+    steps: pick(edition.steps),
+    materials: pick(edition.materials),
+    notes: edition.notes.filter((n) => applies(n.when, theCase)).map((n) => n.id),
+  };
+}
+
+/**
+ * The steps, materials and notes of a case, shared (frozen) between the cases with the same route
+ * (`routeIndex`, -1 for none), verdict, settlement and values of the profile fields they depend on.
+ */
+function itemsOf(c: CompiledEdition, theCase: Case, routeIndex: number): Items {
+  if (!c.itemsKeyed) return makeItems(c.edition, theCase);
+  const options = c.edition.settlement;
+  let settlement = 0;
+  while (settlement < options.length && options[settlement]?.id !== theCase.settlement) settlement++;
+  let key =
+    ((routeIndex + 1) * 3 +
+      (theCase.verdict === 'instant' ? 0 : theCase.verdict === 'window-review' ? 1 : 2)) *
+      (options.length + 1) +
+    settlement;
+  const fields = c.whenFields;
+  for (let i = 0; i < fields.length; i++) {
+    const value = theCase.profile[fields[i] as keyof Profile];
+    const digit = value === undefined ? 0 : (c.whenScales[i] as readonly unknown[]).indexOf(value) + 1;
+    // A value outside the field's scale (not from a validated profile): no sharing.
+    if (digit === 0 && value !== undefined) return makeItems(c.edition, theCase);
+    key = key * SCALE_RADIX + digit;
+  }
+  let found = c.items.get(key);
+  if (!found) {
+    found = deepFreeze(makeItems(c.edition, theCase));
+    c.items.set(key, found);
+  }
+  return found;
 }
 
 /** Receives the change of the condition just evaluated. */
-const sink: { change: Change | undefined } = { change: undefined };
+const sink: ConditionSink = { change: undefined, blocks: false };
 
 /**
  * Decides a case: which routes are met, the verdict, the settlement option, the steps and
@@ -406,8 +471,8 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
       if (change) {
         if (changes) changes.push(change);
         else changes = [change];
-        cost += CHANGE_EFFORT[change.condition];
-        if (change.id === 'age-closed' || change.params.inTime === false) reachable = false;
+        cost += route.efforts[i] ?? 0;
+        if (sink.blocks) reachable = false;
       }
     }
     const unmet = conditions.length > MASK_BITS ? (unmetList ?? []) : unmetOf(route, mask);
@@ -444,7 +509,7 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
 
   const settlement = settlementOf(c, profile);
   const theCase: Case = { profile, route: chosen?.id ?? null, verdict, settlement: settlement.recommended };
-  const items = itemsOf(c, theCase);
+  const items = itemsOf(c, theCase, first);
 
   // A met route without an age limit means no deadline at all; ISO dates compare as strings.
   let deadline: string | null = null;
