@@ -3,11 +3,11 @@
  * and turns every failure into one plain line and a non-zero exit code, never a stack trace.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { runCheck } from './commands/check.js';
-import { runServe, runStart } from './commands/serve.js';
-import { runSimulate, type SimulateOptions } from './commands/simulate.js';
-import { runApiKey } from './http/api-key.js';
+import type { SimulateOptions } from './commands/simulate.js';
 import { processIO } from './io.js';
+
+// Each command's module is imported when that command runs, so `luohu serve` starts without
+// loading the checker's output, the simulator or YAML (start-up time).
 
 /** Builds the program; `exit` receives the exit code of the command that ran. */
 export function createProgram(exit: (code: number) => void): Command {
@@ -28,7 +28,10 @@ export function createProgram(exit: (code: number) => void): Command {
     .option('--as-of <date>', 'decision date YYYY-MM-DD (default: today in Asia/Shanghai)')
     .addOption(new Option('--lang <lang>', 'language of the explanation: zh-CN or en').default(undefined))
     .option('--policy <id>', 'policy edition (default: shenzhen-2019)')
-    .action(async (file: string | undefined, options) => exit(await runCheck(file, options, processIO)));
+    .action(async (file: string | undefined, options) => {
+      const { runCheck } = await import('./commands/check.js');
+      exit(await runCheck(file, options, processIO));
+    });
 
   const simulate = (name: string, description: string, extra: boolean) => {
     const command = program
@@ -41,9 +44,13 @@ export function createProgram(exit: (code: number) => void): Command {
         .option('--script <files...>', 'replay dialogue scripts (YAML or JSON) and report any mismatch')
         .option('--record <file>', 'save this session as a dialogue script')
         .option('--jsonl', 'machine mode: one message per line in, one JSON view per line out');
-    command.action(async (options: SimulateOptions) =>
-      exit(await (name === 'start' ? runStart : runSimulate)(options, processIO)),
-    );
+    command.action(async (options: SimulateOptions) => {
+      const run =
+        name === 'start'
+          ? (await import('./commands/serve.js')).runStart
+          : (await import('./commands/simulate.js')).runSimulate;
+      exit(await run(options, processIO));
+    });
   };
   simulate('simulate', 'chat with the consultation in the terminal, or replay/record dialogue scripts', true);
   simulate(
@@ -60,6 +67,7 @@ export function createProgram(exit: (code: number) => void): Command {
     .option('--framework <name>', 'grammy (default) or telegraf')
     .option('--http', 'run the HTTP API (LUOHU_HTTP_HOST:LUOHU_HTTP_PORT, default 127.0.0.1:8787)')
     .action(async (options: { framework?: string; http?: boolean }) => {
+      const { runServe } = await import('./commands/serve.js');
       const code = await runServe(options, processIO);
       if (code !== 0) exit(code);
     });
@@ -68,7 +76,10 @@ export function createProgram(exit: (code: number) => void): Command {
     .command('api-key')
     .description('print a new API key for an agency, and its LUOHU_API_KEYS entry (the key is shown once)')
     .argument('[name]', 'a name for the key: A-Z a-z 0-9 _ . - (default: agency)')
-    .action((name: string | undefined) => exit(runApiKey(name, processIO)));
+    .action(async (name: string | undefined) => {
+      const { runApiKey } = await import('./http/api-key.js');
+      exit(runApiKey(name, processIO));
+    });
 
   return program;
 }

@@ -5,7 +5,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { webhookCallback } from 'grammy';
-import { Telegraf } from 'telegraf';
 import type { PollingConfig, WebhookConfig } from './config.js';
 import { Engine } from './engine.js';
 import { createI18n, type I18n } from './i18n.js';
@@ -14,7 +13,6 @@ import { startRetention } from './storage/retention.js';
 import { SqliteStore } from './storage/sqlite.js';
 import { commandMenus, createGrammyBot, registerCommands } from './telegram/grammy.js';
 import { runPolling } from './telegram/polling.js';
-import { createTelegrafMiddleware } from './telegram/telegraf.js';
 
 /** The frameworks the bot runs on. */
 export const FRAMEWORKS = ['grammy', 'telegraf'] as const;
@@ -113,6 +111,11 @@ export async function startBot(
   };
 
   if ((options.framework ?? 'grammy') === 'telegraf') {
+    // Telegraf is loaded only when chosen (start-up time of the default, grammY).
+    const [{ Telegraf }, { createTelegrafMiddleware }] = await Promise.all([
+      import('telegraf'),
+      import('./telegram/telegraf.js'),
+    ]);
     // Webhook replies on: the handler answers a tap's callback query last, once the update is stored,
     // so Telegraf sends that answer as the webhook's response (which confirms the update).
     const bot = new Telegraf(config.token, {

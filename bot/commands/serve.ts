@@ -3,14 +3,22 @@
  * and `luohu start` (what `npm start` runs: the bot and/or the HTTP API when configured, otherwise
  * the terminal simulator).
  */
+
+import type { Issue } from '../../rules/index.js';
 import { type Config, describeConfig, type Env, httpConfigOf, loadConfig } from '../config.js';
-import { startHttpServer } from '../http/server.js';
 import { createI18n, DEFAULT_LANG, isLang, type Lang, renderText } from '../i18n.js';
 import type { CommandIO } from '../io.js';
 import { createLogger } from '../log.js';
-import { formatIssue } from '../render/check-output.js';
 import { FRAMEWORKS, type Framework, startBot } from '../serve.js';
-import { runSimulate, type SimulateOptions } from './simulate.js';
+import type { SimulateOptions } from './simulate.js';
+
+// Imported when needed (start-up time): the HTTP API, the simulator, and the issue formatter.
+
+/** An issue as one line, in `lang`. */
+async function issueLine(issue: Issue, lang: Lang): Promise<string> {
+  const { formatIssue } = await import('../render/check-output.js');
+  return formatIssue(issue, lang);
+}
 
 /** Options of `luohu serve`. */
 export interface ServeOptions {
@@ -19,10 +27,10 @@ export interface ServeOptions {
   readonly http?: boolean;
 }
 
-function configOrIssues(env: Env, io: CommandIO, lang: Lang): Config | number {
+async function configOrIssues(env: Env, io: CommandIO, lang: Lang): Promise<Config | number> {
   const loaded = loadConfig(env);
   if (loaded.ok) return loaded.value;
-  for (const issue of loaded.error) io.stderr(`${formatIssue(issue, lang)}\n`);
+  for (const issue of loaded.error) io.stderr(`${await issueLine(issue, lang)}\n`);
   return 2;
 }
 
@@ -53,16 +61,16 @@ export async function runServe(
   const framework = options.framework ?? 'grammy';
   if (!(FRAMEWORKS as readonly string[]).includes(framework)) {
     io.stderr(
-      `${formatIssue({ path: ['--framework'], code: 'not-in-list', params: { value: framework, allowed: FRAMEWORKS.join(', ') } }, lang)}\n`,
+      `${await issueLine({ path: ['--framework'], code: 'not-in-list', params: { value: framework, allowed: FRAMEWORKS.join(', ') } }, lang)}\n`,
     );
     return 2;
   }
-  const config = configOrIssues(env, io, lang);
+  const config = await configOrIssues(env, io, lang);
   if (typeof config === 'number') return config;
   const http = Boolean(options.http) || httpConfigOf(config).enabled;
   if (config.mode === 'simulator' && !http) {
     io.stderr(
-      `${formatIssue({ path: ['TELEGRAM_BOT_TOKEN'], code: 'required', params: {} }, config.lang)}\n`,
+      `${await issueLine({ path: ['TELEGRAM_BOT_TOKEN'], code: 'required', params: {} }, config.lang)}\n`,
     );
     return 2;
   }
@@ -72,7 +80,10 @@ export async function runServe(
   try {
     if (config.mode !== 'simulator')
       running.push(await startBot(config, { framework: framework as Framework, logger }));
-    if (http) running.push(await startHttpServer(config, { logger }));
+    if (http) {
+      const { startHttpServer } = await import('../http/server.js');
+      running.push(await startHttpServer(config, { logger }));
+    }
   } catch (error) {
     await Promise.allSettled(running.map((r) => r.stop()));
     // The token is never part of these messages: grammY and Telegraf redact it.
@@ -98,9 +109,10 @@ export async function runStart(
       : isLang(env.LUOHU_LANG)
         ? env.LUOHU_LANG
         : DEFAULT_LANG;
-  const config = configOrIssues(env, io, lang);
+  const config = await configOrIssues(env, io, lang);
   if (typeof config === 'number') return config;
   if (config.mode !== 'simulator' || httpConfigOf(config).enabled) return runServe({}, io, env);
   io.stderr(`${renderText({ key: 'start.botHint' }, lang, createI18n())}\n`);
+  const { runSimulate } = await import('./simulate.js');
   return runSimulate({ ...options, lang }, io);
 }
