@@ -33,6 +33,27 @@ export function questionChoices(question: QuestionId): Choice[] {
   return q.ifUnknown !== undefined ? [...choices, choice('unknown', 'common.unknown')] : choices;
 }
 
+/** The parts of a question's view that depend on the question alone, built once and shared. */
+interface QuestionParts {
+  readonly choices: readonly Choice[];
+  readonly prompt: readonly Block[];
+  readonly help: readonly Block[];
+}
+const questionParts = new Map<string, QuestionParts>();
+function partsOf(question: QuestionId): QuestionParts {
+  let parts = questionParts.get(question);
+  if (!parts) {
+    parts = {
+      choices: questionChoices(question),
+      prompt: [line(text(`question.${question}.prompt`))],
+      help: [line(text(`question.${question}.help`))],
+    };
+    questionParts.set(question, parts);
+  }
+  return parts;
+}
+const NO_BLOCKS: readonly Block[] = [];
+
 /** A birth date derived from an age, shown as that age. */
 function approximateAge(birthDate: string, asOf: string): Param {
   const birth = parseIsoDate(birthDate);
@@ -52,16 +73,67 @@ export function decisionOf(context: ConsultationContext): Decision {
 }
 
 function stateName(snapshot: ConsultationSnapshot): string {
-  const value = snapshot.value;
+  const value = snapshot.value as unknown;
   if (typeof value === 'string') return value;
-  return Object.entries(value)
+  const active = (value as { active?: unknown }).active;
+  if (typeof active === 'string' && Object.keys(value as object).length === 1) return `active.${active}`;
+  return Object.entries(value as object)
     .map(([parent, child]) => `${parent}.${String(child)}`)
     .join(',');
 }
 
-/** What to show for a snapshot. */
+/** Views already derived, by snapshot (snapshots never change, and views are not changed either). */
+const viewCache = new WeakMap<ConsultationSnapshot, View>();
+
+/**
+ * What to show for a snapshot. The same view object is returned for the same snapshot, and the
+ * parts of question views that depend on the question alone are shared: views are read-only.
+ */
 export function viewOf(snapshot: ConsultationSnapshot): View {
+  let view = viewCache.get(snapshot);
+  if (view === undefined) {
+    view = deriveView(snapshot);
+    viewCache.set(snapshot, view);
+  }
+  return view;
+}
+
+function deriveView(snapshot: ConsultationSnapshot): View {
   const { context } = snapshot;
+  const value = snapshot.value as unknown;
+  const sub =
+    typeof value === 'object' && value !== null ? (value as { active?: unknown }).active : undefined;
+  if (sub === 'interview') {
+    // The hot case, built as a literal with the same keys in the same order as the others.
+    const question = context.current ?? 'birthDate';
+    const parts = partsOf(question);
+    // Only a correction of the answer just given replaces the question; other notices come with it.
+    const notice = context.notice;
+    const correcting = context.failures > 0 && notice?.key.startsWith('answer.') === true;
+    const blocks = correcting
+      ? context.failures >= FAILURES_BEFORE_HELP
+        ? parts.help
+        : NO_BLOCKS
+      : parts.prompt;
+    return notice
+      ? {
+          state: stateName(snapshot),
+          lang: context.lang,
+          notice,
+          kind: 'question',
+          question,
+          blocks,
+          choices: parts.choices,
+        }
+      : {
+          state: stateName(snapshot),
+          lang: context.lang,
+          kind: 'question',
+          question,
+          blocks,
+          choices: parts.choices,
+        };
+  }
   const base = {
     state: stateName(snapshot),
     lang: context.lang,

@@ -67,7 +67,7 @@ export function parseChoice<Id extends string>(
   if (normalised === '') return problem('answer.empty');
   const key = compactKey(normalised);
   const all = choices.flatMap((choice) =>
-    [...choice.labels, choice.id].map((label) => ({ id: choice.id, label, key: compactKey(label) })),
+    [...choice.labels, choice.id].map((label) => ({ id: choice.id, label, key: labelKey(label) })),
   );
   const labels = all.filter((m) => m.key !== '');
 
@@ -88,6 +88,19 @@ export function parseChoice<Id extends string>(
     if (partial) return partial;
   }
   return problem('answer.choice.unrecognised');
+}
+
+/** Labels' comparison keys: labels come from a small vocabulary, so each is computed once. */
+const labelKeys = new Map<string, string>();
+const LABEL_KEYS_SIZE = 5_000;
+function labelKey(label: string): string {
+  let key = labelKeys.get(label);
+  if (key === undefined) {
+    key = compactKey(label);
+    if (labelKeys.size >= LABEL_KEYS_SIZE) labelKeys.clear();
+    labelKeys.set(label, key);
+  }
+  return key;
 }
 
 /** The 1-based number the answer names, if it is a number. */

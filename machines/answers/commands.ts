@@ -27,11 +27,16 @@ const lookup = new Map<string, Command>(
   ),
 );
 
+/** The language each language word switches to (the first language listing a word wins). */
+const languageLookup = new Map<string, string>();
+for (const [lang, words] of Object.entries(LANGUAGE_WORDS))
+  for (const w of words) if (!languageLookup.has(compactKey(w))) languageLookup.set(compactKey(w), lang);
+
 /** The command a typed message names (`/back`, `返回`, `summary`), or undefined. */
 export function parseCommand(typed: string): { command: Command; lang?: string } | undefined {
   const key = compactKey(typed.replace(/^\s*[/／]/, '').replace(/@\w+$/, ''));
-  for (const [lang, words] of Object.entries(LANGUAGE_WORDS))
-    if (words.some((w) => compactKey(w) === key)) return { command: 'language', lang };
+  const lang = languageLookup.get(key);
+  if (lang !== undefined) return { command: 'language', lang };
   const command = lookup.get(key);
   return command ? { command } : undefined;
 }
