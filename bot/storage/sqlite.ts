@@ -2,19 +2,25 @@
  * A {@link ConversationStore} in one SQLite file (better-sqlite3), for a bot that must remember
  * conversations across restarts.
  *
- * Layout: `conversations(key, data, updated_at)` holds one JSON {@link StoredConversation} per key,
- * stamped with the time it was last written (milliseconds since the epoch) so that old conversations
- * can be purged (`retention.ts`); `processed_updates(bot, update_id, at)` remembers which channel
- * updates were handled, so a redelivered update can be skipped in the same transaction that handles it.
+ * Layout: `conversations(key, seq, updated_at, updates, data)` holds one JSON
+ * {@link StoredConversation} per key (`data`), its `seq` (so that the engine can tell its live copy
+ * is current without reading `data`), the time it was last written (milliseconds since the epoch, so
+ * that old conversations can be purged, `retention.ts`) and the ids of its last channel updates
+ * (`updates`, see `window.ts`): handling an update is one write of one row, which records the update
+ * too, so a redelivery is recognised. `processed_updates(bot, update_id, at)` keeps the updates that
+ * change no conversation and those that erased one (`/delete`), tied to no one.
  *
  * The database runs in WAL mode with `synchronous = NORMAL`: readers do not block the writer, and the
  * log is flushed to disk at checkpoints rather than at every commit. An application crash loses
  * nothing; a power cut or OS crash may roll back the last few commits (it never corrupts the file).
+ * Checkpoints run off the request path: in a worker thread with its own connection
+ * (`checkpointer.ts`), not inside whichever commit fills the log.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredConversation } from '../../machines/conversation.js';
+import { Checkpointer } from './checkpointer.js';
 import type { ConversationStore, Loaded, LoadOptions, UpdateRef } from './store.js';
 import {
   formatWindow,
@@ -66,8 +72,10 @@ export function databaseFile(options: SqliteStoreOptions = {}): string {
 }
 
 /**
- * Whether conversations are a `WITHOUT ROWID` table (one b-tree keyed by `key`) or a rowid table
- * with an index on `key` (two b-trees).
+ * One row per conversation. The small columns come before `data` so that the engine's look-up reads
+ * them without decoding the data. No index on `updated_at` (each would be one more b-tree written by
+ * every commit; the retention purge scans instead). A rowid table: `WITHOUT ROWID` measured slower
+ * (rows of 1–2 KB spill to overflow pages in its b-tree).
  */
 const CONVERSATIONS = `
   CREATE TABLE IF NOT EXISTS conversations (
@@ -89,23 +97,31 @@ const PROCESSED_UPDATES = `
 /** How many conversations' recent update ids the store keeps in memory for its fast commit. */
 const WINDOW_CACHE_SIZE = 10_000;
 
-/** How often the write-ahead log is copied into the database, off the request path (ms). */
-export const CHECKPOINT_INTERVAL_MS = 1000;
+/**
+ * How often the write-ahead log is copied into the database (ms): by a worker thread
+ * ({@link Checkpointer}) once the store has seen {@link CHECKPOINT_WORKER_AFTER} commits, by a timer
+ * of the main thread before that (or when no worker can run).
+ */
+export const CHECKPOINT_INTERVAL_MS = 250;
+
+/** Commits after which the checkpoint worker is started (a short-lived store never starts one). */
+const CHECKPOINT_WORKER_AFTER = 100;
 
 /**
- * Commits after which a checkpoint runs at once even if the timer has not come (a backstop that
- * bounds the log's size; at ~1 page per commit about 16 MB).
+ * Commits after which the main thread checkpoints at once when no worker runs (a backstop bounding
+ * the log's size when its timer cannot keep up: SQLite's own default is 1000 pages).
  */
-const CHECKPOINT_BACKSTOP = 4000;
+const CHECKPOINT_BACKSTOP = 1000;
 
 /**
- * `secure_delete` while running. `FAST` zeroes erased rows on the b-tree pages SQLite writes anyway
- * (every conversation is far smaller than a page, so a row never spills to an overflow page, where
- * FAST would not reach), and costs nothing measurable; `ON` also zeroes whole freed pages, which only
- * dropping tables produces (the migration runs with `ON`). Erased answers are then in neither file
- * once `/delete` has emptied the write-ahead log (`test/hardening/privacy.test.ts`).
+ * `secure_delete`: erased and overwritten rows are zeroed, so erased answers are in neither file once
+ * `/delete` has emptied the write-ahead log (`test/hardening/privacy.test.ts`). Measured on a commit
+ * (one rewritten row): `ON`, `FAST` and `OFF` cost the same within noise, since zeroing the old cell
+ * happens on the page the commit writes anyway. `OFF` fails the privacy test (old cells stay
+ * readable); `FAST` passes it but leaves whole pages freed by a purge or a b-tree rebalance unzeroed
+ * on the freelist. Hence `ON`: the extra zeroing only happens when pages are freed, which is rare.
  */
-const SECURE_DELETE = 'FAST';
+const SECURE_DELETE = 'ON';
 
 /** What the engine's look-up reads of a row: its recent update ids, and its data unless unchanged. */
 interface LoadRow {
@@ -250,8 +266,12 @@ export class SqliteStore implements ConversationStore {
    */
   readonly #windows = new Map<string, { readonly raw: string; readonly window: UpdateWindow }>();
   #checkpointTimer: ReturnType<typeof setInterval> | undefined;
-  /** Commits since the last checkpoint. */
+  /** The checkpoint worker: undefined until started, null when it could not be. */
+  #checkpointer: Checkpointer | null | undefined;
+  /** Commits since the last checkpoint of the main thread. */
   #dirty = 0;
+  /** Commits in all (up to {@link CHECKPOINT_WORKER_AFTER}). */
+  #commits = 0;
 
   /**
    * Opens (creating if needed) the database and its tables, migrating a database of an older layout.
@@ -273,10 +293,9 @@ export class SqliteStore implements ConversationStore {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      // A migration frees whole tables: zero every freed page while it runs (see SECURE_DELETE).
-      this.#db.pragma('secure_delete = ON');
-      migrate(this.#db);
+      // Erased rows (and whole tables dropped by a migration) are zeroed, not left readable.
       this.#db.pragma(`secure_delete = ${SECURE_DELETE}`);
+      migrate(this.#db);
       // Checkpoints run on a timer (below), not inside whichever commit fills the log.
       if (!inMemory) this.#db.pragma('wal_autocheckpoint = 0');
       this.#select = this.#db.prepare<[string], { data: string }>(
@@ -352,7 +371,7 @@ export class SqliteStore implements ConversationStore {
 
   /** Copies the write-ahead log into the database when something was committed since last time. */
   #checkpoint(): void {
-    if (this.#dirty === 0 || !this.#db.open) return;
+    if (this.#dirty === 0 || !this.#db.open || this.#checkpointer?.alive) return;
     this.#dirty = 0;
     try {
       this.#db.pragma('wal_checkpoint(PASSIVE)');
@@ -362,9 +381,29 @@ export class SqliteStore implements ConversationStore {
     }
   }
 
-  /** Counts a commit; past {@link CHECKPOINT_BACKSTOP} commits without a checkpoint, runs one. */
+  /**
+   * Counts a commit for the checkpoints: the worker's when it runs (started after
+   * {@link CHECKPOINT_WORKER_AFTER} commits), else the timer's, with a checkpoint at once past
+   * {@link CHECKPOINT_BACKSTOP} commits.
+   */
   #wrote(): void {
-    if (++this.#dirty >= CHECKPOINT_BACKSTOP && !this.#inMemory) this.#checkpoint();
+    if (this.#inMemory) return;
+    const worker = this.#checkpointer;
+    if (worker?.alive) {
+      worker.wrote();
+      return;
+    }
+    this.#dirty++;
+    if (worker === undefined && ++this.#commits >= CHECKPOINT_WORKER_AFTER) {
+      try {
+        this.#checkpointer = new Checkpointer(this.file, CHECKPOINT_INTERVAL_MS, BUSY_TIMEOUT_MS);
+        this.#checkpointer.wrote();
+        return;
+      } catch {
+        this.#checkpointer = null;
+      }
+    }
+    if (this.#dirty >= CHECKPOINT_BACKSTOP) this.#checkpoint();
   }
 
   /** Keeps `key`'s recent update ids for the next commit (most recently used last). */
@@ -566,6 +605,8 @@ export class SqliteStore implements ConversationStore {
   close(): void {
     if (this.#checkpointTimer !== undefined) clearInterval(this.#checkpointTimer);
     this.#checkpointTimer = undefined;
+    // Its connection closed first, so that this one is the last and its close removes the log files.
+    this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -281,3 +281,121 @@ describe('SqliteStore', () => {
 function stepAnswers(stored: StoredConversation): Record<string, unknown> {
   return Object.fromEntries(stored.answers.map(([q, v]) => [q, v]));
 }
+
+describe('SqliteStore: processed updates kept in the conversation row', () => {
+  const BOT = 'telegram:42';
+  const update = (id: number) => ({ bot: BOT, id });
+
+  test('commit records the update in the row: a redelivery changes nothing, other bots are apart', async () => {
+    const s = store();
+    expect(await s.commit('k', { ...conversation(), seq: 1 }, update(1))).toBe(true);
+    expect(await s.commit('k', { ...conversation(), seq: 2 }, update(2))).toBe(true);
+    expect(await s.commit('k', { ...conversation(), seq: 9 }, update(1))).toBe(false);
+    expect((await s.get('k'))?.seq).toBe(2);
+    expect(await s.hasUpdate(update(2), 'k')).toBe(true);
+    expect(await s.hasUpdate(update(2))).toBe(true);
+    expect(await s.hasUpdate({ bot: 'telegram:43', id: 2 }, 'k')).toBe(false);
+    expect(await s.hasUpdate(update(3), 'k')).toBe(false);
+    expect(raw((db) => db.prepare('SELECT count(*) FROM processed_updates').pluck().get())).toBe(0);
+  });
+
+  test('load: one look-up says whether the update was processed, and skips the data when seq is unchanged', async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(5));
+    expect(await s.load('k', { update: update(5), seq: 1 })).toEqual({
+      found: true,
+      processed: true,
+      unchanged: true,
+    });
+    const full = await s.load('k', { update: update(6), seq: 0 });
+    expect(full.processed).toBe(false);
+    expect('conversation' in full && full.conversation.seq).toBe(1);
+    expect(await s.load('none', { update: update(5) })).toEqual({ found: false, processed: false });
+  });
+
+  test('a row changed behind the store (its cached ids stale) is still committed exactly once', async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    // Another writer records update 2 in the row (what a second process would do).
+    raw((db) =>
+      db
+        .prepare('UPDATE conversations SET updates = ? WHERE key = ?')
+        .run(JSON.stringify({ [BOT]: [Date.now(), 1, 2] }), 'k'),
+    );
+    expect(await s.commit('k', { ...conversation(), seq: 2 }, update(2))).toBe(false);
+    expect(await s.commit('k', { ...conversation(), seq: 2 }, update(3))).toBe(true);
+    expect(await s.hasUpdate(update(3), 'k')).toBe(true);
+  });
+
+  test('an erasure takes the row with its updates; the erasing update is remembered under no one', async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    expect(await s.commit('k', undefined, update(2))).toBe(true);
+    expect(await s.get('k')).toBeUndefined();
+    expect(await s.hasUpdate(update(1))).toBe(false);
+    expect(await s.hasUpdate(update(2), 'k')).toBe(true);
+    expect(await s.commit('k', undefined, update(2))).toBe(false);
+    // A claim (an update that changes no conversation) is kept apart as well.
+    expect(await s.claimUpdate(update(3))).toBe(true);
+    expect(await s.claimUpdate(update(3))).toBe(false);
+    expect(
+      raw((db) => db.prepare('SELECT update_id FROM processed_updates ORDER BY 1').pluck().all()),
+    ).toEqual([2, 3]);
+  });
+
+  test('a database of the previous layout is migrated: conversations kept, update records moved into them', async () => {
+    const now = Date.now();
+    raw((db) => {
+      db.exec(`
+        CREATE TABLE conversations (key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE INDEX conversations_updated_at ON conversations (updated_at);
+        CREATE TABLE processed_updates (bot TEXT NOT NULL, update_id INTEGER NOT NULL,
+          key TEXT NOT NULL DEFAULT '', at INTEGER NOT NULL, PRIMARY KEY (bot, update_id));
+        CREATE INDEX processed_updates_at ON processed_updates (at);
+        CREATE INDEX processed_updates_key ON processed_updates (key);`);
+      db.prepare('INSERT INTO conversations VALUES (?, ?, ?)').run('a', JSON.stringify(conversation()), now);
+      const record = db.prepare('INSERT INTO processed_updates VALUES (?, ?, ?, ?)');
+      for (let id = 1; id <= 20; id++) record.run(BOT, id, 'a', now);
+      record.run(BOT, 21, '', now); // a claim, or a /delete
+      record.run(BOT, 22, 'gone', now); // tied to a conversation no longer there
+    });
+    const s = store();
+    expect(await s.get('a')).toEqual(conversation());
+    for (const id of [1, 5, 20]) expect(await s.hasUpdate(update(id), 'a')).toBe(true);
+    expect(await s.hasUpdate(update(21))).toBe(true);
+    expect(await s.hasUpdate(update(22), 'gone')).toBe(true);
+    expect(await s.hasUpdate(update(23), 'a')).toBe(false);
+    expect(await s.commit('a', { ...conversation(), seq: 1 }, update(20))).toBe(false);
+    expect(await s.commit('a', { ...conversation(), seq: 1 }, update(23))).toBe(true);
+    raw((db) => {
+      expect(
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'").all(),
+      ).toEqual([]);
+      expect(db.prepare('SELECT update_id FROM processed_updates ORDER BY 1').pluck().all()).toEqual([
+        21, 22,
+      ]);
+    });
+    // Opening it again changes nothing.
+    s.close();
+    const again = store();
+    expect(await again.get('a')).toEqual({ ...conversation(), seq: 1 });
+    expect(await again.hasUpdate(update(23), 'a')).toBe(true);
+  });
+
+  test('many commits: checkpoints run in a worker; close leaves no log files and nothing is lost', async () => {
+    const s = store();
+    for (let id = 1; id <= 400; id++)
+      expect(await s.commit(`k${id % 10}`, { ...conversation(), seq: id }, update(id))).toBe(true);
+    // Give the worker time to start and checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await s.commit('k0', undefined, update(401));
+    s.close();
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    expect(existsSync(`${file}-shm`)).toBe(false);
+    const again = store();
+    expect(again.count()).toBe(9);
+    expect((await again.get('k9'))?.seq).toBe(399);
+    expect(await again.hasUpdate(update(399), 'k9')).toBe(true);
+    expect(await again.hasUpdate(update(401), 'k0')).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+/** The engine over a store: one look-up per update, the live snapshot, and what `remember` defers. */
+import { describe, expect, test } from 'vitest';
+import { Engine } from '../../bot/engine.js';
+import { type Loaded, type LoadOptions, MemoryStore, type UpdateRef } from '../../bot/storage/store.js';
+
+const AS_OF = '2026-11-28';
+const BOT = 'telegram:42';
+let nextId = 1;
+const update = (): UpdateRef => ({ bot: BOT, id: nextId++ });
+
+/** A MemoryStore that records what the engine asks of it. */
+class CountingStore extends MemoryStore {
+  readonly loads: Loaded[] = [];
+  hasUpdateCalls = 0;
+  override async load(key: string, options: LoadOptions): Promise<Loaded> {
+    const loaded = await super.load(key, options);
+    this.loads.push(loaded);
+    return loaded;
+  }
+  override async hasUpdate(u: UpdateRef, key?: string): Promise<boolean> {
+    this.hasUpdateCalls++;
+    return super.hasUpdate(u, key);
+  }
+}
+
+describe('Engine.send over a store with load', () => {
+  test('one look-up per update: no hasUpdate; the live snapshot is used while the stored seq is its own', async () => {
+    const store = new CountingStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { show: true }, 'en', { update: update() });
+    const second = await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    expect(second.loaded).toBe('restored');
+    expect(store.hasUpdateCalls).toBe(0);
+    expect(store.loads.map((l) => ('unchanged' in l ? 'unchanged' : l.found))).toEqual([false, 'unchanged']);
+    // Another engine (a restart) reads and checks the stored data.
+    const other = new Engine({ store, today: () => AS_OF });
+    const third = await other.send('k', { text: '1993-04-09' }, 'en', { update: update() });
+    expect(third.loaded).toBe('restored');
+    expect(store.loads.at(-1)).toMatchObject({ found: true, processed: false });
+    expect(third.seq).toBe(3);
+  });
+
+  test('a redelivery is recognised by the look-up itself: nothing changes, duplicate', async () => {
+    const store = new CountingStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { show: true }, 'en', { update: update() });
+    const agree = update();
+    await engine.send('k', { choice: 'agree', seq: 1 }, 'en', { update: agree });
+    const before = store.raw('k');
+    const again = await engine.send('k', { choice: 'agree', seq: 1 }, 'en', { update: agree });
+    expect(again.duplicate).toBe(true);
+    expect(again.stale).toBe(false);
+    expect(store.raw('k')).toBe(before);
+    expect(store.hasUpdateCalls).toBe(0);
+  });
+});
+
+describe('Engine.remember', () => {
+  test('after a committed turn: kept in memory, returned by the next send, stored with its commit', async () => {
+    const store = new MemoryStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    const first = await engine.send('k', { show: true }, 'en', { update: update() });
+    await engine.remember('k', { ...first.meta, keyboard: 7 });
+    expect((await store.get('k'))?.meta).toBeUndefined(); // no write of its own
+    const next = await engine.send('k', { choice: 'agree', seq: first.seq }, 'en', { update: update() });
+    expect(next.meta.keyboard).toBe(7);
+    expect((await store.get('k'))?.meta?.keyboard).toBe(7);
+    expect(typeof (await store.get('k'))?.meta?.consentedAt).toBe('string');
+  });
+
+  test('lost with the live snapshot (a restart): the next send does not see it', async () => {
+    const store = new MemoryStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    const first = await engine.send('k', { show: true }, 'en', { update: update() });
+    await engine.remember('k', { keyboard: 7 });
+    const restarted = new Engine({ store, today: () => AS_OF });
+    const next = await restarted.send('k', { choice: 'agree', seq: first.seq }, 'en', { update: update() });
+    expect(next.meta.keyboard).toBeUndefined();
+    expect(next.stale).toBe(false);
+  });
+
+  test('without channel updates (web sessions, current): written at once', async () => {
+    const store = new MemoryStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.current('web:1', 'en');
+    await engine.remember('web:1', { asOf: AS_OF });
+    expect((await store.get('web:1'))?.meta).toEqual({ asOf: AS_OF });
+    await engine.send('web:2', { show: true }, 'en');
+    await engine.remember('web:2', { asOf: AS_OF });
+    expect((await store.get('web:2'))?.meta).toEqual({ asOf: AS_OF });
+    // No conversation: nothing happens.
+    await engine.remember('web:3', { asOf: AS_OF });
+    expect(await store.get('web:3')).toBeUndefined();
+  });
+});
