@@ -255,11 +255,118 @@ export function rebuildConversation(
   return snapshot;
 }
 
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+const QUESTION_SET: ReadonlySet<unknown> = new Set(QUESTION_IDS);
+const isQuestionIds = (x: unknown): x is QuestionId[] =>
+  Array.isArray(x) && x.every((q) => QUESTION_SET.has(q));
+const isCount = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const SUBSTATES: ReadonlySet<unknown> = new Set(['interview', 'result', 'summary']);
+
+/** A snapshot of each state a stored conversation can be in, as `resolveState` builds it. */
+const templates = new Map<string, ConsultationSnapshot>();
+function templateOf(state: string): ConsultationSnapshot {
+  let template = templates.get(state);
+  if (!template) {
+    template = consultationMachine.resolveState({
+      value: state === 'consent' || state === 'declined' ? state : { active: state },
+      context: initialContext({ asOf: '1970-01-01' }),
+    });
+    templates.set(state, template);
+  }
+  return template;
+}
+
+/**
+ * The common case of {@link restoreConversation} without zod: a record of this machine version in
+ * exactly the shape it is stored in (no notice), every answer still fitting. Accepts only what the
+ * schemas accept, and gives what they and `resolveState` give; undefined for anything else, which
+ * then takes the full path. `test/machines/restore-fast.test.ts` compares the two.
+ */
+function quickRestore(stored: unknown): ConsultationSnapshot | undefined {
+  if (!isRecord(stored) || stored.v !== MACHINE_VERSION) return undefined;
+  const { policy, lang, stage, answers, approximateAge, snapshot, seq, meta } = stored;
+  if (typeof policy !== 'string' || typeof lang !== 'string') return undefined;
+  if (stage !== 'consent' && stage !== 'declined' && stage !== 'active') return undefined;
+  if (approximateAge !== undefined && typeof approximateAge !== 'boolean') return undefined;
+  if (seq !== undefined && !isCount(seq)) return undefined;
+  if (meta !== undefined) {
+    if (!isRecord(meta)) return undefined;
+    for (const k in meta) {
+      const m = meta[k];
+      if (typeof m !== 'string' && !(typeof m === 'number' && Number.isFinite(m))) return undefined;
+    }
+  }
+  if (!Array.isArray(answers)) return undefined;
+  for (const a of answers)
+    if (!Array.isArray(a) || !QUESTION_SET.has(a[0]) || !(a.length === 2 || (a.length === 3 && a[2] === 1)))
+      return undefined;
+  if (!isRecord(snapshot) || snapshot.status !== 'active') return undefined;
+  const { value, context: c } = snapshot;
+  let state: string;
+  if (value === 'consent' || value === 'declined') state = value;
+  else if (isRecord(value) && SUBSTATES.has(value.active)) state = value.active as string;
+  else return undefined;
+  if (!isRecord(c)) return undefined;
+  const { asOf } = c;
+  if (typeof asOf !== 'string' || typeof c.policy !== 'string' || typeof c.lang !== 'string')
+    return undefined;
+  if (!isRecord(c.answers) || !isQuestionIds(c.order) || !isQuestionIds(c.unknown)) return undefined;
+  if (typeof c.approximateAge !== 'boolean' || !isCount(c.failures) || c.notice !== null) return undefined;
+  if (c.current !== null && !QUESTION_SET.has(c.current)) return undefined;
+  const given: Record<string, unknown> = {};
+  for (const q in c.answers) {
+    if (!Object.hasOwn(c.answers, q)) continue;
+    const answer = c.answers[q];
+    if (!QUESTION_SET.has(q) || !answerFits(q as QuestionId, answer, { asOf })) return undefined;
+    given[q] = answer;
+  }
+  const context: ConsultationContext = {
+    asOf,
+    policy: c.policy,
+    lang: c.lang,
+    answers: given,
+    order: [...c.order],
+    unknown: [...c.unknown],
+    approximateAge: c.approximateAge,
+    current: c.current as QuestionId | null,
+    failures: c.failures as number,
+    notice: null,
+  };
+  const template = templateOf(state);
+  return {
+    ...template,
+    context,
+    value: typeof template.value === 'string' ? template.value : { active: state },
+    tags: new Set(),
+    children: {},
+    historyValue: {},
+  } as ConsultationSnapshot;
+}
+
 /**
  * Restores a stored conversation (any JSON value; never throws). `asOf` is today's date: a
  * rebuilt conversation is decided for it, and a restored one is moved to it.
  */
 export function restoreConversation(stored: unknown, asOf: string, fallback: ConsultationInput): Restored {
+  const quick = quickRestore(stored);
+  if (quick)
+    return {
+      snapshot: quick.context.asOf === asOf ? quick : stepConversation(quick, { type: 'CLOCK', asOf }),
+      how: 'restored',
+    };
+  return restoreConversationFully(stored, asOf, fallback);
+}
+
+/**
+ * {@link restoreConversation} through the schemas and XState alone (no quick path): the reference
+ * the quick path is tested against.
+ */
+export function restoreConversationFully(
+  stored: unknown,
+  asOf: string,
+  fallback: ConsultationInput,
+): Restored {
   const shape = StoredSchema.safeParse(stored);
   if (!shape.success) return { snapshot: startConversation({ ...fallback, asOf }), how: 'rebuilt' };
   const record = shape.data as StoredConversation;
