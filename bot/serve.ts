@@ -11,6 +11,7 @@ import { createI18n, type I18n } from './i18n.js';
 import type { Logger } from './log.js';
 import { startRetention } from './storage/retention.js';
 import { SqliteStore } from './storage/sqlite.js';
+import { createLightClient } from './telegram/fetch.js';
 import { commandMenus, createGrammyBot, registerCommands } from './telegram/grammy.js';
 import { runPolling } from './telegram/polling.js';
 
@@ -173,13 +174,17 @@ export async function startBot(
     };
   }
 
+  const client = createLightClient();
   const bot = createGrammyBot(config.token, {
     engine,
     i18n,
     logger,
+    client,
     defaultLang: config.lang,
     ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
   });
+  // The faster HTTP client is loaded just after the bot has started (it is slow to load).
+  const upgradeClient = () => setTimeout(() => void client.upgrade(), 50).unref();
   await bot.init();
   await registerCommands(bot.api, i18n);
   if (config.mode === 'webhook') {
@@ -199,6 +204,7 @@ export async function startBot(
       config.port,
     );
     logger.info({ framework: 'grammy', mode: 'webhook', port: config.port }, 'bot started');
+    upgradeClient();
     return {
       stop: () => closeAll(() => closeServer(server)),
       address: { host: config.host, port: config.port },
@@ -207,5 +213,6 @@ export async function startBot(
   await bot.api.deleteWebhook();
   const runner = runPolling(bot);
   logger.info({ framework: 'grammy', mode: 'polling' }, 'bot started');
+  upgradeClient();
   return { stop: () => closeAll(async () => (runner.isRunning() ? runner.stop() : undefined)) };
 }

@@ -1,9 +1,12 @@
 /**
- * A small `fetch` for grammY's API client over `node:http`/`node:https` with keep-alive agents.
- * grammY's default client on Node (node-fetch) costs several times more CPU per Bot API call; a bot
- * makes about one call per update, so that cost is a large share of an update's. Only what grammY
- * uses is implemented: a request with a string body, and a response read as JSON. Anything else
- * (a file upload's streamed form data) goes to Node's own `fetch`.
+ * A small `fetch` for grammY's API client. grammY's default client on Node (node-fetch) costs more
+ * CPU per Bot API call than the rest of an update, and a bot makes about one call per update.
+ *
+ * Calls go over `node:http`/`node:https` with keep-alive agents until {@link LightClient.upgrade}
+ * has loaded undici, whose `request` costs about a third less CPU per call again; undici takes
+ * tens of milliseconds to load, so the bot loads it once it has started, off the start-up path.
+ * Only what grammY uses is implemented: a request with a string body, and a response read as JSON
+ * or text. Anything else (a file upload's streamed form data) goes to Node's own `fetch`.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -27,25 +30,44 @@ export interface LightResponse {
 /** A `fetch` for grammY's `client.fetch` option. */
 export type LightFetch = (url: string | URL, init?: LightRequestInit) => Promise<LightResponse>;
 
-/** Options of {@link createLightFetch}. */
-export interface LightFetchOptions {
-  /** Sockets kept open per host (default 64). */
-  readonly maxSockets?: number;
+/** A {@link LightFetch} that can move to undici. */
+export interface LightClient {
+  readonly fetch: LightFetch;
+  /** Loads undici and sends the calls after it through undici (stays on `node:http` if it fails). */
+  upgrade(): Promise<void>;
+  /** Which transport calls go through now. */
+  readonly transport: 'node:http' | 'undici';
 }
 
-/** Creates a keep-alive `fetch` (one agent per protocol, shared by every call it makes). */
-export function createLightFetch(options: LightFetchOptions = {}): LightFetch {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+/** Options of {@link createLightClient}. */
+export interface LightClientOptions {
+  /** Connections kept open per origin (default 64). */
+  readonly connections?: number;
+}
+
+type StringBody = string | Uint8Array | undefined;
+
+const isStringBody = (body: unknown): body is StringBody =>
+  body === undefined || typeof body === 'string' || body instanceof Uint8Array;
+
+const responseOf = (status: number, text: string): LightResponse => ({
+  status,
+  ok: status >= 200 && status < 300,
+  json: async () => JSON.parse(text),
+  text: async () => text,
+});
+
+/** Requests over `node:http`/`node:https`, keep-alive. */
+function nodeHttp(connections: number): LightFetch {
+  const agentOptions = { keepAlive: true, maxSockets: connections, scheduling: 'lifo' as const };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
   return (url, init = {}) => {
-    const { body } = init;
-    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array))
-      return fetch(url, init as RequestInit) as Promise<LightResponse>;
+    const body = init.body as StringBody;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
     return new Promise<LightResponse>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...init.headers };
-      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body as string | Uint8Array);
+      if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
       const req = (secure ? httpsRequest : httpRequest)(
         target,
         {
@@ -58,23 +80,57 @@ export function createLightFetch(options: LightFetchOptions = {}): LightFetch {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.once('error', reject);
-          res.once('end', () => {
-            const text =
-              chunks.length === 1
-                ? (chunks[0] as Buffer).toString('utf8')
-                : Buffer.concat(chunks).toString('utf8');
-            const status = res.statusCode ?? 0;
-            resolve({
-              status,
-              ok: status >= 200 && status < 300,
-              json: async () => JSON.parse(text),
-              text: async () => text,
-            });
-          });
+          res.once('end', () =>
+            resolve(responseOf(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))),
+          );
         },
       );
       req.once('error', reject);
-      req.end(body as string | Uint8Array | undefined);
+      req.end(body);
     });
+  };
+}
+
+/** Requests with undici's `request` (a pool of keep-alive connections per origin). */
+async function undiciRequest(connections: number): Promise<LightFetch> {
+  const { Agent, request } = await import('undici');
+  const dispatcher = new Agent({ connections });
+  return async (url, init = {}) => {
+    const body = init.body as StringBody;
+    const response = await request(url, {
+      method: (init.method ?? 'GET') as 'GET' | 'POST',
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+      dispatcher,
+    });
+    return responseOf(response.statusCode, await response.body.text());
+  };
+}
+
+/** Creates a client on `node:http`; call {@link LightClient.upgrade} once the bot has started. */
+export function createLightClient(options: LightClientOptions = {}): LightClient {
+  const connections = options.connections ?? 64;
+  let send = nodeHttp(connections);
+  let transport: LightClient['transport'] = 'node:http';
+  let upgrading: Promise<void> | undefined;
+  return {
+    fetch: async (url, init = {}) => {
+      if (!isStringBody(init.body)) return (await fetch(url, init as RequestInit)) as LightResponse;
+      return send(url, init);
+    },
+    upgrade() {
+      upgrading ??= undiciRequest(connections).then(
+        (faster) => {
+          send = faster;
+          transport = 'undici';
+        },
+        () => {},
+      );
+      return upgrading;
+    },
+    get transport() {
+      return transport;
+    },
   };
 }

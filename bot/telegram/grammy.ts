@@ -10,7 +10,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { createLightFetch, type LightFetch } from './fetch.js';
+import { createLightClient, type LightClient } from './fetch.js';
 import type { Button } from './format.js';
 import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
 import { logHandled } from './log.js';
@@ -29,8 +29,8 @@ export interface GrammyBotOptions {
   readonly botInfo?: UserFromGetMe;
   /** The per-person rate limit; default 30 updates per 10 seconds. */
   readonly rateLimiter?: RateLimiter;
-  /** The HTTP client of Bot API calls; default {@link createLightFetch} (keep-alive `node:http`). */
-  readonly fetch?: LightFetch;
+  /** The HTTP client of Bot API calls; default a new {@link createLightClient} (not upgraded). */
+  readonly client?: LightClient;
 }
 
 /**
@@ -126,7 +126,7 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
     client: {
       ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
       // grammY's default client (node-fetch) costs more CPU per call than the whole rest of an update.
-      fetch: (options.fetch ?? createLightFetch()) as unknown as typeof fetch,
+      fetch: (options.client ?? createLightClient()).fetch as unknown as typeof fetch,
       // In webhook mode, the update's final call (see `grammyPort`) is the webhook's response.
       canUseWebhookReply: (method) => WEBHOOK_REPLY_METHODS.has(method),
     },
