@@ -161,28 +161,54 @@ export function transitionConversation(
 }
 
 function stageOf(snapshot: ConsultationSnapshot): StoredConversation['stage'] {
-  if (snapshot.matches('consent')) return 'consent';
-  if (snapshot.matches('declined')) return 'declined';
+  const value = snapshot.value as unknown;
+  if (value === 'consent') return 'consent';
+  if (value === 'declined') return 'declined';
   return 'active';
+}
+
+const isEmpty = (x: object | undefined) => {
+  for (const _ in x) return false;
+  return true;
+};
+
+/**
+ * `consultationMachine.getPersistedSnapshot(snapshot)` with the notice left out. This machine has no
+ * children, history states or actors in its context, so it is the snapshot's JSON fields in
+ * XState's order; any other snapshot goes through XState.
+ */
+function persistedOf(snapshot: ConsultationSnapshot): unknown {
+  if (!isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) {
+    const persisted = consultationMachine.getPersistedSnapshot(snapshot) as unknown as {
+      context: ConsultationContext;
+    };
+    return { ...persisted, context: { ...persisted.context, notice: null } };
+  }
+  return {
+    status: snapshot.status,
+    output: snapshot.output,
+    error: snapshot.error,
+    value: snapshot.value,
+    historyValue: {},
+    context: { ...snapshot.context, notice: null },
+    children: {},
+  };
 }
 
 /** The stored form of a snapshot. The transient notice is not stored. */
 export function storeConversation(snapshot: ConsultationSnapshot): StoredConversation {
   const { context } = snapshot;
-  const persisted = consultationMachine.getPersistedSnapshot(snapshot) as unknown as {
-    context: ConsultationContext;
-  };
+  const answers: StoredAnswer[] = [];
+  for (const q of context.order)
+    answers.push(context.unknown.includes(q) ? [q, context.answers[q], 1] : [q, context.answers[q]]);
   return {
     v: MACHINE_VERSION,
     policy: context.policy,
     lang: context.lang,
     stage: stageOf(snapshot),
-    answers: context.order.map(
-      (q): StoredAnswer =>
-        context.unknown.includes(q) ? [q, context.answers[q], 1] : [q, context.answers[q]],
-    ),
+    answers,
     ...(context.approximateAge ? { approximateAge: true } : {}),
-    snapshot: { ...persisted, context: { ...persisted.context, notice: null } },
+    snapshot: persistedOf(snapshot),
   };
 }
 

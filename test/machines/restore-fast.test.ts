@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { mulberry32 } from '../../bench/profiles.js';
+import { consultationMachine } from '../../machines/consultation.js';
 import {
   type Restored,
   restoreConversation,
@@ -31,8 +32,8 @@ function same(stored: unknown, asOf = AS_OF): Restored {
   return quick;
 }
 
-/** Stored forms (as JSON would give them back) of every snapshot along some paths, in every state. */
-function storedForms(): unknown[] {
+/** Snapshots along some paths, in every state. */
+function snapshotsOnPaths(): ConsultationSnapshot[] {
   const snapshots: ConsultationSnapshot[] = [];
   const start = startConversation({ asOf: AS_OF });
   snapshots.push(start, stepConversation(start, { type: 'CHOOSE', id: 'decline' }));
@@ -56,7 +57,12 @@ function storedForms(): unknown[] {
     () => {},
     { limit: 60 },
   );
-  return snapshots.map((s, i) =>
+  return snapshots;
+}
+
+/** Stored forms (as JSON would give them back) of every snapshot along some paths, in every state. */
+function storedForms(): unknown[] {
+  return snapshotsOnPaths().map((s, i) =>
     JSON.parse(
       JSON.stringify({
         ...storeConversation(s),
@@ -117,6 +123,18 @@ function damaged(stored: Json, random: () => number): unknown[] {
   variants.push(withContext(withoutAsOf));
   return variants.filter(() => random() < 0.5);
 }
+
+describe('the stored form', () => {
+  test("equals XState's persisted snapshot (without the notice), key order included", () => {
+    for (const s of snapshotsOnPaths()) {
+      const persisted = consultationMachine.getPersistedSnapshot(s) as unknown as { context: object };
+      const reference = { ...persisted, context: { ...persisted.context, notice: null } };
+      const stored = storeConversation(s);
+      expect(stored.snapshot).toEqual(reference);
+      expect(JSON.stringify(stored.snapshot)).toBe(JSON.stringify(reference));
+    }
+  });
+});
 
 describe('the quick restore', () => {
   const forms = storedForms();
