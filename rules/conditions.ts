@@ -80,9 +80,20 @@ export interface CompiledCondition {
   readonly since: string;
   /** The change that fixes it when it depends on nothing but the rule. */
   readonly change: Change | undefined;
-  readonly metChecks: Map<Scalar, ConditionCheck>;
-  readonly failedChecks: Map<Scalar, ConditionCheck>;
-  readonly nullChecks: Map<Scalar, ConditionCheck>;
+  readonly metChecks: Map<Scalar, SharedCheck>;
+  readonly failedChecks: Map<Scalar, SharedCheck>;
+  readonly nullChecks: Map<Scalar, SharedCheck>;
+  /** How many checks have been shared (the next check's number). */
+  checkCount: number;
+  /** `social-insurance`: its changes for the decision date `changesDay`, by missing months and in time. */
+  readonly changes: Map<number, Change>;
+  changesDay: number;
+}
+
+/** A check shared between decisions, and its number among its condition's checks. */
+interface SharedCheck {
+  readonly check: ConditionCheck;
+  readonly id: number;
 }
 
 /** A frozen change of a condition, for the changes that depend on the rule alone. */
@@ -100,7 +111,14 @@ export function compileCondition(
   limitIndex: (years: number) => number,
 ): CompiledCondition {
   const base = { rule, id: rule.id, rank: 0, limit: 0, turned: 0 };
-  const memo = { metChecks: new Map(), failedChecks: new Map(), nullChecks: new Map() };
+  const memo = {
+    metChecks: new Map(),
+    failedChecks: new Map(),
+    nullChecks: new Map(),
+    checkCount: 0,
+    changes: new Map(),
+    changesDay: 0,
+  };
   const cite = (c: { clause: string; since: string }) => ({ clause: c.clause, since: c.since });
   switch (rule.id) {
     case 'certificate':
@@ -189,17 +207,37 @@ export function compileCondition(
   }
 }
 
-/** The check of a condition, shared between decisions (frozen) once made. */
-export function checkOf(c: CompiledCondition, met: boolean | null, value: Scalar): ConditionCheck {
+/**
+ * The check of a condition, shared between decisions (frozen) once made; its number among the
+ * condition's shared checks goes to `out.checkId` (-1 when it is not shared).
+ */
+export function checkOf(
+  c: CompiledCondition,
+  met: boolean | null,
+  value: Scalar,
+  out: ConditionSink,
+): ConditionCheck {
   const memo =
     met === true ? c.metChecks : met === false ? c.failedChecks : met === null ? c.nullChecks : undefined;
-  let found = memo?.get(value);
-  if (found === undefined) {
-    found = Object.freeze({ id: c.id, met, value, threshold: c.threshold, clause: c.clause, since: c.since });
-    // -0 and 0 are one key in a Map; a -0 months count keeps a check of its own.
-    if (memo && !Object.is(value, -0)) memo.set(value, found);
+  const found = memo?.get(value);
+  if (found) {
+    out.checkId = found.id;
+    return found.check;
   }
-  return found;
+  const check = Object.freeze({
+    id: c.id,
+    met,
+    value,
+    threshold: c.threshold,
+    clause: c.clause,
+    since: c.since,
+  });
+  // -0 and 0 are one key in a Map; a -0 months count keeps a check of its own.
+  if (memo && !Object.is(value, -0)) {
+    out.checkId = c.checkCount++;
+    memo.set(value, { check, id: out.checkId });
+  } else out.checkId = -1;
+  return check;
 }
 
 /** The dates a decision's conditions compare with, computed once per person. */
@@ -211,6 +249,8 @@ export interface DayFacts {
   /** Per limit of the edition: the limit birthday as a key, and written `YYYY-MM-DD`. */
   readonly limitKeys: readonly number[];
   readonly limitDates: readonly string[];
+  /** Per limit: the `age-closed` change of this person, made once for all the routes with that limit. */
+  readonly ageChanges: (Change | undefined)[];
 }
 
 /** A date as `year * 10000 + month * 100 + day`. */
@@ -221,6 +261,10 @@ export interface ConditionSink {
   change: Change | undefined;
   /** True when the change cannot be made (closed by age, or not in time): the route is unreachable. */
   blocks: boolean;
+  /** The number of the check among its condition's shared checks, or -1 (see {@link checkOf}). */
+  checkId: number;
+  /** True when the change depends on this person (not shared between decisions). */
+  personal: boolean;
 }
 
 /**
@@ -237,38 +281,40 @@ export function evaluateCondition(
 ): ConditionCheck {
   out.change = undefined;
   out.blocks = false;
+  out.personal = false;
   switch (c.id) {
     case 'certificate': {
       const met = profile.highLevelTalent;
       if (!met) out.change = c.change;
-      return checkOf(c, met, met);
+      return checkOf(c, met, met, out);
     }
     case 'education': {
       const met = rankOf(EDUCATION_LEVELS, profile.education) >= c.rank;
       if (!met) out.change = c.change;
-      return checkOf(c, met, profile.education);
+      return checkOf(c, met, profile.education, out);
     }
     case 'education-mode': {
-      if (profile.education === 'none' || profile.educationMode === undefined) return checkOf(c, null, null);
+      if (profile.education === 'none' || profile.educationMode === undefined)
+        return checkOf(c, null, null, out);
       const met = profile.educationMode === c.threshold;
       if (!met) out.change = c.change;
-      return checkOf(c, met, profile.educationMode);
+      return checkOf(c, met, profile.educationMode, out);
     }
     case 'overseas': {
       const degreeMet = rankOf(OVERSEAS_DEGREES, profile.overseasDegree) >= c.rank;
       const met = degreeMet || profile.overseasScholar;
       if (!met) out.change = c.change;
-      return checkOf(c, met, profile.overseasScholar && !degreeMet ? 'scholar' : profile.overseasDegree);
+      return checkOf(c, met, profile.overseasScholar && !degreeMet ? 'scholar' : profile.overseasDegree, out);
     }
     case 'skill': {
       const met = rankOf(SKILL_LEVELS, profile.skill) >= c.rank;
       if (!met) out.change = c.change;
-      return checkOf(c, met, profile.skill);
+      return checkOf(c, met, profile.skill, out);
     }
     case 'catalog': {
       const met = profile.skillInCatalog;
       if (!met) out.change = c.change;
-      return checkOf(c, met, met);
+      return checkOf(c, met, met, out);
     }
     case 'level-test': {
       const met = profile.skillObtainedInShenzhen || profile.skillLevelTestPassed;
@@ -278,36 +324,53 @@ export function evaluateCondition(
         : profile.skillLevelTestPassed
           ? 'passed'
           : 'none';
-      return checkOf(c, met, value);
+      return checkOf(c, met, value, out);
     }
     case 'social-insurance': {
       const need = c.limit;
       const have = profile.socialInsuranceMonths;
-      if (have >= need) return checkOf(c, true, have);
+      if (have >= need) return checkOf(c, true, have, out);
       const missing = need - have;
       const reachedOn = addMonths(facts.asOf, missing);
       const inTime =
         closes < 0 ||
         dateKey(reachedOn.year, reachedOn.month, reachedOn.day) < (facts.limitKeys[closes] ?? 0);
       out.blocks = !inTime;
-      out.change = {
-        id: 'more-social-insurance',
-        condition: c.id,
-        params: { months: missing, reachedOn: formatIsoDate(reachedOn), inTime },
-      };
-      return checkOf(c, false, have);
+      // The same for everyone missing as many months on that day: shared while the date stays.
+      if (c.changesDay !== facts.asOfKey) {
+        c.changes.clear();
+        c.changesDay = facts.asOfKey;
+      }
+      const key = Number.isInteger(missing) ? missing * 2 + (inTime ? 1 : 0) : -1;
+      let change = key >= 0 ? c.changes.get(key) : undefined;
+      if (!change) {
+        change = Object.freeze({
+          id: 'more-social-insurance',
+          condition: c.id,
+          params: Object.freeze({ months: missing, reachedOn: formatIsoDate(reachedOn), inTime }),
+        });
+        if (key >= 0) c.changes.set(key, change);
+      }
+      out.change = change;
+      return checkOf(c, false, have, out);
     }
     case 'age': {
       const met = facts.asOfKey < (facts.limitKeys[c.limit] ?? 0);
       if (!met) {
         out.blocks = true;
-        out.change = {
-          id: 'age-closed',
-          condition: c.id,
-          params: { closedOn: facts.limitDates[c.limit] ?? '', age: c.turned },
-        };
+        out.personal = true;
+        let change = facts.ageChanges[c.limit];
+        if (!change) {
+          change = {
+            id: 'age-closed',
+            condition: c.id,
+            params: { closedOn: facts.limitDates[c.limit] ?? '', age: c.turned },
+          };
+          facts.ageChanges[c.limit] = change;
+        }
+        out.change = change;
       }
-      return checkOf(c, met, facts.age);
+      return checkOf(c, met, facts.age, out);
     }
   }
 }

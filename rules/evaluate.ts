@@ -89,7 +89,25 @@ interface CompiledRoute {
   readonly unmet: Map<number, readonly ConditionId[]>;
   /** `checkRoutes` outcomes by the same mask. */
   readonly checks: Map<number, RouteCheck>;
+  /** The radix of a condition's digit in a shared-parts key (see `SharedParts`). */
+  readonly radix: number;
+  /** Shared parts by the numbers of the route's checks (one digit per condition). */
+  readonly shared: Map<number, SharedParts>;
 }
+
+/**
+ * What decisions with the same checks of a route share: the list of checks and, for one decision
+ * date, the lists of changes when no change depends on the person, by the mask of the conditions
+ * whose change cannot be made in time.
+ */
+interface SharedParts {
+  readonly checks: readonly ConditionCheck[];
+  day: number;
+  readonly changes: Map<number, readonly Change[]>;
+}
+
+/** At most this many shared parts are kept per route (a bound on memory for unusual inputs). */
+const MAX_SHARED_PER_ROUTE = 20_000;
 
 /** The steps, materials and notes of one case. */
 interface Items {
@@ -108,6 +126,7 @@ interface CompiledEdition {
   readonly limitKeys: number[];
   readonly limitDates: string[];
   readonly untilDates: string[];
+  readonly ageChanges: (Change | undefined)[];
   /** The profile fields any step, material or note depends on, and the values each can take. */
   readonly whenFields: readonly (keyof Profile)[];
   readonly whenScales: readonly (readonly unknown[])[];
@@ -115,6 +134,8 @@ interface CompiledEdition {
   readonly itemsKeyed: boolean;
   /** Items by case key (see `itemsOf`). */
   readonly items: Map<number, Items>;
+  /** `closest` lists by the order of their routes (digits of route index + 1). */
+  readonly closest: Map<number, readonly string[]>;
   /** Settlement outcomes by the mask of the fitting options. */
   readonly settlements: Map<number, Decision['settlement']>;
   /** `warnings` by (age-limit-soon ? 1 : 0) + (unconfirmed ? 2 : 0). */
@@ -176,6 +197,8 @@ function compile(edition: Edition): CompiledEdition {
       closes: firstAge ? firstAge.limit : -1,
       unmet: new Map(),
       checks: new Map(),
+      radix: 2 ** Math.floor(52 / Math.max(1, conditions.length)),
+      shared: new Map(),
     };
   });
   const fields = new Set<keyof Profile>();
@@ -185,7 +208,7 @@ function compile(edition: Edition): CompiledEdition {
   const whenScales = whenFields.map((field) => scaleOf(field) ?? []);
   // The case key must stay an exact integer: route, verdict, settlement, then one digit per field.
   let keySpace = (edition.routes.length + 1) * 3 * (edition.settlement.length + 1);
-  for (const scale of whenScales) keySpace *= SCALE_RADIX;
+  keySpace *= SCALE_RADIX ** whenScales.length;
   const itemsKeyed =
     keySpace <= Number.MAX_SAFE_INTEGER &&
     whenScales.every((scale) => scale.length > 0 && scale.length < SCALE_RADIX);
@@ -196,10 +219,12 @@ function compile(edition: Edition): CompiledEdition {
     limitKeys: limitYears.map(() => 0),
     limitDates: limitYears.map(() => ''),
     untilDates: limitYears.map(() => ''),
+    ageChanges: limitYears.map(() => undefined),
     whenFields,
     whenScales,
     itemsKeyed,
     items: new Map(),
+    closest: new Map(),
     settlements: new Map(),
     warnings: deepFreeze([
       [],
@@ -276,7 +301,7 @@ function factsOf(
   const age = birthdayKey(birth.year, birth.month, birth.day, years) > asOfKey ? years - 1 : years;
   const count = c.limitYears.length;
   // Scratch arrays of the edition, overwritten for each person (decide is synchronous).
-  const { limitKeys, limitDates, untilDates } = c;
+  const { limitKeys, limitDates, untilDates, ageChanges } = c;
   for (let i = 0; i < count; i++) {
     let y = birth.year + (c.limitYears[i] ?? 0);
     let m = birth.month;
@@ -285,6 +310,7 @@ function factsOf(
       m = 3;
       d = 1;
     }
+    ageChanges[i] = undefined;
     limitKeys[i] = dateKey(y, m, d);
     limitDates[i] = formatDate(y, m, d);
     // The day before the limit birthday.
@@ -299,7 +325,7 @@ function factsOf(
     }
     untilDates[i] = formatDate(y, m, d);
   }
-  return { asOf, asOfKey, age, limitKeys, limitDates, untilDates };
+  return { asOf, asOfKey, age, limitKeys, limitDates, untilDates, ageChanges };
 }
 
 /** The dates of a profile, or the error `decide` and `checkRoutes` throw without them. */
@@ -430,8 +456,24 @@ function itemsOf(c: CompiledEdition, theCase: Case, routeIndex: number): Items {
   return found;
 }
 
+/** Scratch lists of `decide`, copied to lists of the exact length (pushing would over-allocate). */
+const changeScratch: Change[] = [];
+const alternativeScratch: { id: string; until: string | null }[] = [];
+const closestRoutes: number[] = [];
+const closestCosts: number[] = [];
+const costScratch: number[] = [];
+
+/** The first `count` items of a scratch list, as a new list (the shared empty list for none). */
+function exactCopy<T>(scratch: readonly T[], count: number): T[] {
+  if (count === 0) return EMPTY as never[];
+  const out: T[] = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = scratch[i] as T;
+  return out;
+}
+
 /** Receives the change of the condition just evaluated. */
-const sink: ConditionSink = { change: undefined, blocks: false };
+const sink: ConditionSink = { change: undefined, blocks: false, checkId: -1, personal: false };
+const checkScratch: ConditionCheck[] = [];
 
 /**
  * Decides a case: which routes are met, the verdict, the settlement option, the steps and
@@ -447,13 +489,17 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
   const count = c.routes.length;
   const routes: RouteOutcome[] = new Array(count);
   const explained: RouteExplanation[] = new Array(count);
-  const costs: number[] = new Array(count);
+  const costs = costScratch;
   let first = -1;
   for (let r = 0; r < count; r++) {
     const route = c.routes[r] as CompiledRoute;
     const conditions = route.conditions;
-    const checks: ConditionCheck[] = new Array(conditions.length);
-    let changes: Change[] | undefined;
+    const radix = route.radix;
+    let key = 0;
+    let keyed = true;
+    let personal = false;
+    let blocked = 0;
+    let changeCount = 0;
     let mask = 0;
     let unmetList: ConditionId[] | undefined;
     let cost = 0;
@@ -461,7 +507,9 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
     for (let i = 0; i < conditions.length; i++) {
       const cc = conditions[i] as CompiledCondition;
       const check = evaluateCondition(cc, profile, facts, route.closes, sink);
-      checks[i] = check;
+      checkScratch[i] = check;
+      if (sink.checkId < 0 || sink.checkId >= radix) keyed = false;
+      else key = key * radix + sink.checkId;
       if (check.met === false) {
         if (conditions.length <= MASK_BITS) mask |= 1 << i;
         else if (unmetList) unmetList.push(cc.id);
@@ -469,12 +517,39 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
       }
       const change = sink.change;
       if (change) {
-        if (changes) changes.push(change);
-        else changes = [change];
+        changeScratch[changeCount++] = change;
         cost += route.efforts[i] ?? 0;
-        if (sink.blocks) reachable = false;
+        if (sink.blocks) {
+          reachable = false;
+          blocked |= 1 << i;
+        }
+        if (sink.personal) personal = true;
       }
     }
+    // The lists of checks and changes, shared with earlier decisions where possible.
+    let parts = keyed ? route.shared.get(key) : undefined;
+    if (!parts && keyed && route.shared.size < MAX_SHARED_PER_ROUTE) {
+      parts = {
+        checks: Object.freeze(exactCopy(checkScratch, conditions.length)),
+        day: 0,
+        changes: new Map(),
+      };
+      route.shared.set(key, parts);
+    }
+    const checks = (parts?.checks ?? exactCopy(checkScratch, conditions.length)) as ConditionCheck[];
+    let changes: Change[];
+    if (parts && !personal && conditions.length <= MASK_BITS) {
+      if (parts.day !== facts.asOfKey) {
+        parts.day = facts.asOfKey;
+        parts.changes.clear();
+      }
+      let shared = parts.changes.get(blocked);
+      if (!shared) {
+        shared = Object.freeze(exactCopy(changeScratch, changeCount));
+        parts.changes.set(blocked, shared);
+      }
+      changes = shared as Change[];
+    } else changes = exactCopy(changeScratch, changeCount);
     const unmet = conditions.length > MASK_BITS ? (unmetList ?? []) : unmetOf(route, mask);
     const met = unmet.length === 0;
     if (met && first < 0) first = r;
@@ -490,7 +565,7 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
       clause: route.clause,
       met,
       conditions: checks,
-      changes: changes ?? (EMPTY as never[]),
+      changes,
       closedOn: route.closes >= 0 ? (facts.limitDates[route.closes] ?? null) : null,
       reachable,
     };
@@ -514,7 +589,7 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
   // A met route without an age limit means no deadline at all; ISO dates compare as strings.
   let deadline: string | null = null;
   let unlimited = false;
-  let alternatives: { id: string; until: string | null }[] | undefined;
+  let alternativeCount = 0;
   const firstUntil = chosen?.until ?? null;
   for (let r = first; r >= 0 && r < count; r++) {
     const route = routes[r] as RouteOutcome;
@@ -523,28 +598,33 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
     else if (deadline === null || route.until > deadline) deadline = route.until;
     // Only the met routes that outlast the chosen one are a fallback if it closes.
     if (r > first && firstUntil !== null && (route.until === null || route.until > firstUntil))
-      if (alternatives) alternatives.push({ id: route.id, until: route.until });
-      else alternatives = [{ id: route.id, until: route.until }];
+      alternativeScratch[alternativeCount++] = { id: route.id, until: route.until };
   }
   if (unlimited) deadline = null;
 
   // Not met but reachable, fewest and smallest changes first (a stable insertion sort).
-  let closest: string[] | undefined;
-  let closestCosts: number[] | undefined;
+  let closestCount = 0;
+  let closestKey = 0;
   for (let r = 0; r < count; r++) {
     const route = explained[r] as RouteExplanation;
     if (route.met || !route.reachable) continue;
     const cost = costs[r] ?? 0;
-    closest ??= [];
-    closestCosts ??= [];
-    let at = closest.length;
+    let at = closestCount++;
     while (at > 0 && (closestCosts[at - 1] ?? 0) > cost) {
-      closest[at] = closest[at - 1] as string;
-      closestCosts[at] = closestCosts[at - 1] as number;
+      closestRoutes[at] = closestRoutes[at - 1] ?? 0;
+      closestCosts[at] = closestCosts[at - 1] ?? 0;
       at--;
     }
-    closest[at] = route.id;
+    closestRoutes[at] = r;
     closestCosts[at] = cost;
+  }
+  for (let i = 0; i < closestCount; i++) closestKey = closestKey * (count + 1) + (closestRoutes[i] ?? 0) + 1;
+  let closest = closestKey <= Number.MAX_SAFE_INTEGER ? c.closest.get(closestKey) : undefined;
+  if (!closest) {
+    const ids: string[] = new Array(closestCount);
+    for (let i = 0; i < closestCount; i++) ids[i] = c.routes[closestRoutes[i] ?? 0]?.id ?? '';
+    closest = Object.freeze(ids);
+    if (closestKey <= Number.MAX_SAFE_INTEGER) c.closest.set(closestKey, closest);
   }
 
   const s = c.explain;
@@ -553,8 +633,8 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
     ageReadingClause: s.ageReadingClause,
     routes: explained,
     deadline,
-    alternatives: alternatives ?? (EMPTY as never[]),
-    closest: closest ?? (EMPTY as never[]),
+    alternatives: exactCopy(alternativeScratch, alternativeCount),
+    closest: closest as string[],
     notes: items.notes as string[],
     interpretations: s.interpretations,
     laterChanges: s.laterChanges,
