@@ -107,6 +107,8 @@ interface LangCache {
   readonly plurals: Map<string, Template | null>;
   /** Rendered sentences with parameters, for instances whose sentences are not compiled. */
   readonly memo: Map<string, string>;
+  /** Dates written in this language, by ISO date. */
+  readonly dates: Map<string, string>;
 }
 
 const langCaches = new WeakMap<I18n, Map<string, LangCache>>();
@@ -126,6 +128,7 @@ function langCache(i18n: I18n, lang: Lang): LangCache {
       entries: new Map(),
       plurals: new Map(),
       memo: new Map(),
+      dates: new Map(),
     };
     byLang.set(lang, cache);
   }
@@ -154,7 +157,11 @@ type OnMissing = (key: string) => void;
 function renderParam(param: Param, cache: LangCache, onMissing: OnMissing): string | number {
   if (typeof param === 'string' || typeof param === 'number') return param;
   if (typeof param === 'boolean') return translate(param ? YES : NO, cache, onMissing);
-  if ('t' in param) return translate({ key: param.t, params: param.params ?? {} }, cache, onMissing);
+  if ('t' in param)
+    // Without parameters, i18next is called exactly as for a text without parameters: same sentence.
+    return param.params === undefined
+      ? translateKey(param.t, cache, onMissing)
+      : translate({ key: param.t, params: param.params }, cache, onMissing);
   if ('date' in param) return formatDate(param.date, cache, onMissing);
   const separator = translate(LIST_SEPARATOR, cache, onMissing);
   return param.list.map((item) => renderParam(item, cache, onMissing)).join(separator);
@@ -168,8 +175,23 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MONTH_KEYS = Array.from({ length: 13 }, (_, m) => `common.months.${m}`);
 
 function formatDate(iso: string, cache: LangCache, onMissing: OnMissing): string {
+  const known = cache.dates.get(iso);
+  if (known !== undefined) return known;
   const match = ISO_DATE.exec(iso);
   if (!match) return iso;
+  const rendered = writeDate(match, cache, onMissing);
+  // Remembered only when nothing was missing (a missing sentence is reported every time).
+  if (entryOf(cache, 'common.date').has && entryOf(cache, MONTH_KEYS[Number(match[2])] ?? '').has) {
+    if (cache.dates.size >= DATES_SIZE) cache.dates.clear();
+    cache.dates.set(iso, rendered);
+  }
+  return rendered;
+}
+
+/** How many written dates are remembered per i18n instance and language. */
+const DATES_SIZE = 5_000;
+
+function writeDate(match: RegExpExecArray, cache: LangCache, onMissing: OnMissing): string {
   const [, year, month, day] = match;
   const m = Number(month);
   return translate(
@@ -300,19 +322,24 @@ function fill(cache: LangCache, entry: Entry, key: string, values: Record<string
   return cache.i18n.t(key, { ...values, lng: lang });
 }
 
-function translate(text: Text, cache: LangCache, onMissing: OnMissing): string {
-  const key = text.key;
+/** The sentence of `key` without parameters. */
+function translateKey(key: string, cache: LangCache, onMissing: OnMissing): string {
   const entry = entryOf(cache, key);
   if (!entry.has) onMissing(key);
-  const params = text.params;
-  if (params === undefined) {
-    let sentence = entry.sentence;
-    if (sentence === undefined) {
-      sentence = cache.i18n.t(key, { lng: cache.lang });
-      entry.sentence = sentence;
-    }
-    return sentence;
+  let sentence = entry.sentence;
+  if (sentence === undefined) {
+    sentence = cache.i18n.t(key, { lng: cache.lang });
+    entry.sentence = sentence;
   }
+  return sentence;
+}
+
+function translate(text: Text, cache: LangCache, onMissing: OnMissing): string {
+  const key = text.key;
+  const params = text.params;
+  if (params === undefined) return translateKey(key, cache, onMissing);
+  const entry = entryOf(cache, key);
+  if (!entry.has) onMissing(key);
   if (cache.compiled) {
     // Compiled sentences are filled in directly: cheaper than remembering them.
     const values: Record<string, string | number> = {};

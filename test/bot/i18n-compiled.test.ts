@@ -140,6 +140,32 @@ describe('compiled sentences', () => {
           );
   });
 
+  test('a date whose month is missing in the language falls back and is reported', () => {
+    const instance = i18next.createInstance();
+    const { months: _months, ...common } = LOCALES.en.common as ResourceTree;
+    void instance.init({
+      initAsync: false,
+      lng: DEFAULT_LANG,
+      fallbackLng: DEFAULT_LANG,
+      interpolation: { escapeValue: false },
+      resources: {
+        'zh-CN': { translation: LOCALES['zh-CN'] },
+        en: { translation: { ...LOCALES.en, common } },
+      },
+    });
+    const renderer = createRenderer('en', instance);
+    const dated: Text = { key: 'check.why.until', params: { date: { date: '2040-04-25' } } };
+    expect(renderer.render(dated)).toBe(instance.t('check.why.until', { date: '25 4月 2040', lng: 'en' }));
+    expect(renderer.missing).toEqual(['common.months.4']);
+    const own = createRenderer('en', createI18n());
+    expect(own.render({ key: 'check.why.until', params: { date: { date: '2040-13-25' } } })).toBe(
+      createRenderer('en', referenceI18n()).render({
+        key: 'check.why.until',
+        params: { date: { date: '2040-13-25' } },
+      }),
+    );
+  });
+
   test('render every view of many consultations exactly as through i18next', () => {
     const fast = createI18n();
     const reference = referenceI18n();
