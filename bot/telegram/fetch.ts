@@ -116,7 +116,9 @@ export function createLightClient(options: LightClientOptions = {}): LightClient
   let upgrading: Promise<void> | undefined;
   return {
     fetch: async (url, init = {}) => {
-      if (!isStringBody(init.body)) return (await fetch(url, init as RequestInit)) as LightResponse;
+      // A streamed body (a file upload's form data): Node's fetch, which needs `duplex` for it.
+      if (!isStringBody(init.body))
+        return (await fetch(url, { ...init, duplex: 'half' } as RequestInit)) as LightResponse;
       return send(url, init);
     },
     upgrade() {

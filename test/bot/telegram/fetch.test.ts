@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Bot, HttpError } from 'grammy';
+import { Bot, HttpError, InputFile } from 'grammy';
 import { afterEach, expect, test } from 'vitest';
 import { createLightClient, type LightClient } from '../../../bot/telegram/fetch.js';
 import { BOT_INFO } from './fake-api.js';
@@ -99,4 +99,23 @@ test.each(TRANSPORTS)("a call that takes too long is aborted by grammY's timeout
   const started = performance.now();
   await expect(bot.api.sendMessage(7, 'x')).rejects.toBeInstanceOf(HttpError);
   expect(performance.now() - started).toBeLessThan(5_000);
+});
+
+test.each(TRANSPORTS)('a file upload (streamed form data) goes through too (%s)', async (transport) => {
+  const seen: { type?: string; body: string }[] = [];
+  const root = await serve((req, body, res) => {
+    seen.push({ type: req.headers['content-type'], body });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ ok: true, result: { message_id: 6, date: 0, chat: { id: 7, type: 'private' } } }),
+    );
+  });
+  const bot = new Bot('123:TEST', {
+    botInfo: BOT_INFO,
+    client: { apiRoot: root, fetch: (await clientOn(transport)).fetch as unknown as typeof fetch },
+  });
+  const message = await bot.api.sendDocument(7, new InputFile(Buffer.from('hello file'), 'a.txt'));
+  expect(message.message_id).toBe(6);
+  expect(seen[0]?.type).toMatch(/^multipart\/form-data; boundary=/);
+  expect(seen[0]?.body).toContain('hello file');
 });
