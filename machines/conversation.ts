@@ -11,7 +11,13 @@ import { type AnyActorScope, createActor } from 'xstate';
 import { z } from 'zod';
 import { answerFits } from './answer.js';
 import { answerUpdate, consultationMachine, MACHINE_VERSION } from './consultation.js';
-import { type ConsultationContext, type ConsultationInput, editionOf, initialContext } from './context.js';
+import {
+  ask,
+  type ConsultationContext,
+  type ConsultationInput,
+  editionOf,
+  initialContext,
+} from './context.js';
 import type { ConsultationEvent } from './events.js';
 import { QUESTION_IDS, type QuestionId } from './questions.js';
 import type { ConsultationSnapshot } from './views.js';
@@ -83,9 +89,6 @@ function withUpdate(c: ConsultationContext, u: Partial<ConsultationContext>): Co
   };
 }
 
-/** The state nodes of `active.result`, for snapshots the fast path moves there. */
-let resultNodes: ConsultationSnapshot['_nodes'] | undefined;
-
 /**
  * The snapshot XState's `transition` gives for the hot events, computed directly: an answer to the
  * interview's question (`TEXT`/`CHOOSE` in `active.interview`), a replayed answer (`ANSWER` in
@@ -100,49 +103,81 @@ function fastStep(
 ): ConsultationSnapshot | undefined {
   if (snapshot.status !== 'active' || snapshot.machine !== consultationMachine) return undefined;
   const value = snapshot.value as unknown;
+  const sub =
+    typeof value === 'object' && value !== null ? (value as { active?: unknown }).active : undefined;
   let context: ConsultationContext;
-  let inInterview: boolean;
+  // The state after the event's transition, before the eventless one.
+  let state: 'interview' | undefined;
   if (event.type === 'CLOCK') {
     // `setDate` on the root: no state changes, but the eventless transition is checked again.
     context = withUpdate(snapshot.context, { asOf: event.asOf });
-    inInterview =
-      typeof value === 'object' && value !== null && (value as { active?: unknown }).active === 'interview';
-  } else {
-    if (typeof value !== 'object' || value === null) return undefined;
-    const sub = (value as { active?: unknown }).active;
-    if (event.type === 'ANSWER') {
-      // `ANSWER` targets `.interview` from any state of `active`.
-      if (sub !== 'interview' && sub !== 'result' && sub !== 'summary') return undefined;
-    } else if (event.type !== 'TEXT' && event.type !== 'CHOOSE') return undefined;
-    else if (sub !== 'interview') return undefined;
+    if (sub === 'interview') state = 'interview';
+    else return moved(snapshot, context, undefined);
+  } else if (event.type === 'ANSWER') {
+    // `ANSWER` targets `.interview` from any state of `active`.
+    if (sub !== 'interview' && sub !== 'result' && sub !== 'summary') return undefined;
     const cleared = withUpdate(snapshot.context, { notice: null });
     context = withUpdate(cleared, answerUpdate(cleared, event));
-    inInterview = true;
-  }
-  if (inInterview && context.current === null) {
-    resultNodes ??= consultationMachine.resolveState({
-      value: { active: 'result' },
-      context: initialContext({ asOf: context.asOf }),
-    })._nodes;
-    return { ...snapshot, context, _nodes: resultNodes, value: { active: 'result' }, tags: new Set() };
-  }
-  if (event.type === 'ANSWER' && (value as { active?: unknown }).active !== 'interview') {
-    interviewNodes ??= consultationMachine.resolveState({
-      value: { active: 'interview' },
-      context: initialContext({ asOf: context.asOf }),
-    })._nodes;
-    return { ...snapshot, context, _nodes: interviewNodes, value: { active: 'interview' }, tags: new Set() };
-  }
-  return {
-    ...snapshot,
-    context,
-    value: typeof value === 'string' ? value : { ...(value as object) },
-    tags: new Set(),
-  } as ConsultationSnapshot;
+    state = 'interview';
+  } else if (event.type === 'TEXT' || event.type === 'CHOOSE') {
+    if (sub === 'interview') {
+      const cleared = withUpdate(snapshot.context, { notice: null });
+      context = withUpdate(cleared, answerUpdate(cleared, event));
+      state = 'interview';
+    } else if (value === 'consent' && event.type === 'CHOOSE' && event.id === 'agree') {
+      // `agrees`: `clearNotice`, then `active` is entered (its entry action `ask`), then `interview`.
+      context = ask(withUpdate(snapshot.context, { notice: null }));
+      state = 'interview';
+    } else return undefined;
+  } else return undefined;
+  // `interview`'s eventless transition: no question left, the result.
+  return moved(snapshot, context, context.current === null ? 'result' : state);
 }
 
-/** The state nodes of `active.interview`, for snapshots the fast path moves there. */
-let interviewNodes: ConsultationSnapshot['_nodes'] | undefined;
+/** State nodes of the states of `active` the fast path moves to. */
+const nodesOf = new Map<string, ConsultationSnapshot['_nodes']>();
+
+/**
+ * The snapshot with `context`, in `active.<to>` (or where it is), built as XState's
+ * `createMachineSnapshot` builds it: the same fields, in the same order.
+ */
+function moved(
+  snapshot: ConsultationSnapshot,
+  context: ConsultationContext,
+  to: 'interview' | 'result' | undefined,
+): ConsultationSnapshot {
+  let nodes = snapshot._nodes;
+  let value = snapshot.value as unknown;
+  if (to !== undefined) {
+    let known = nodesOf.get(to);
+    if (!known) {
+      known = consultationMachine.resolveState({
+        value: { active: to },
+        context: initialContext({ asOf: context.asOf }),
+      })._nodes;
+      nodesOf.set(to, known);
+    }
+    nodes = known;
+    value = { active: to };
+  } else if (typeof value === 'object' && value !== null) value = { ...value };
+  return {
+    status: snapshot.status,
+    output: snapshot.output,
+    error: snapshot.error,
+    machine: snapshot.machine,
+    context,
+    _nodes: nodes,
+    value,
+    tags: new Set(),
+    children: snapshot.children,
+    historyValue: snapshot.historyValue,
+    matches: snapshot.matches,
+    hasTag: snapshot.hasTag,
+    can: snapshot.can,
+    getMeta: snapshot.getMeta,
+    toJSON: snapshot.toJSON,
+  } as ConsultationSnapshot;
+}
 
 /** Applies one event. Pure: the snapshot given is not changed. */
 export function stepConversation(
