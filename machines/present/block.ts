@@ -7,6 +7,11 @@ import type { Block, BlockKind, Text } from '../view.js';
 export type { Block, BlockKind, Mark } from '../view.js';
 
 /** Shorthand for a {@link Block}. */
-export function block(kind: BlockKind, text: Text, extra: Pick<Block, 'mark' | 'number'> = {}): Block {
+export function block(kind: BlockKind, text: Text, extra?: Pick<Block, 'mark' | 'number'>): Block {
+  // Literals for the common cases (one shape each); the same keys as `{ kind, text, ...extra }`.
+  if (extra === undefined) return { kind, text };
+  const keys = Object.keys(extra);
+  if (keys.length === 0) return { kind, text };
+  if (keys.length === 1 && keys[0] === 'mark') return { kind, text, mark: extra.mark };
   return { kind, text, ...extra };
 }

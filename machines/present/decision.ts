@@ -37,9 +37,9 @@ function cited(t: Text, clause: string): Text {
 
 const routeName = (id: string): Param => ({ t: `route.${id}.name` });
 const heading = (name: string): Block => block('heading', text(`check.heading.${name}`));
-const line = (t: Text, mark?: Mark): Block => block('line', t, mark ? { mark } : {});
-const item = (t: Text, mark?: Mark): Block => block('item', t, mark ? { mark } : {});
-const detail = (t: Text, mark?: Mark): Block => block('detail', t, mark ? { mark } : {});
+const line = (t: Text, mark?: Mark): Block => block('line', t, mark ? { mark } : undefined);
+const item = (t: Text, mark?: Mark): Block => block('item', t, mark ? { mark } : undefined);
+const detail = (t: Text, mark?: Mark): Block => block('detail', t, mark ? { mark } : undefined);
 
 /** The route's `until` from the contract part of the decision. */
 function untilOf(decision: Decision, id: string): string | null {
