@@ -64,7 +64,10 @@ export interface Turn {
 
 /**
  * How many conversations' live snapshots the engine keeps between turns. A turn whose stored `seq`
- * matches skips parsing and checking the snapshot again; the store stays the source of truth.
+ * matches skips parsing and checking the snapshot again (with a store that has `load`, the stored
+ * data is not even read: one small look-up of `seq` and the recent update ids); the store stays the
+ * source of truth: a row erased behind the engine (retention purge, `/delete` from another channel)
+ * reads as absent and the conversation starts afresh, whatever the engine holds.
  *
  * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several
  * writers, a stale cached snapshot would be detected only by its `seq`.
