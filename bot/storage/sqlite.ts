@@ -123,6 +123,13 @@ const CHECKPOINT_BACKSTOP = 1000;
  */
 const SECURE_DELETE = 'ON';
 
+/** How long an erasure waits for a concurrent checkpoint before emptying the log (ms), and how often it tries. */
+const SCRUB_WAIT_MS = 2000;
+const SCRUB_RETRY_MS = 2;
+
+/** Something to sleep on (`Atomics.wait`) in the synchronous retry of an erasure. */
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
 /** What the engine's look-up reads of a row: its recent update ids, and its data unless unchanged. */
 interface LoadRow {
   readonly updates: string;
@@ -536,10 +543,15 @@ export class SqliteStore implements ConversationStore {
    * answers survive in neither file (`secure_delete` zeroes them in the database itself).
    */
   #scrub(): void {
-    if (!this.#inMemory) {
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
-      this.#dirty = 0;
+    if (this.#inMemory) return;
+    // The checkpoint worker may be copying the log right now: SQLite then answers `busy` at once
+    // (without waiting), and the log would keep the erased answers. Try again shortly.
+    for (let waited = 0; ; waited += SCRUB_RETRY_MS) {
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy !== 1 || waited >= SCRUB_WAIT_MS) break;
+      Atomics.wait(SLEEP, 0, 0, SCRUB_RETRY_MS);
     }
+    this.#dirty = 0;
   }
 
   /** {@link ConversationStore.get}; never rejects on a corrupt row (see the class). */

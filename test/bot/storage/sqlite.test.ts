@@ -1,5 +1,5 @@
 /** The SQLite store: round trips, persistence, deletion, purging, WAL, corrupt rows, the data dir. */
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -380,6 +380,24 @@ describe('SqliteStore: processed updates kept in the conversation row', () => {
     const again = store();
     expect(await again.get('a')).toEqual({ ...conversation(), seq: 1 });
     expect(await again.hasUpdate(update(23), 'a')).toBe(true);
+  });
+
+  test('an erasure while the checkpoint worker runs: the erased data is in neither file', async () => {
+    const s = store();
+    const secret = 'SECRET-1977-07-17';
+    for (let id = 1; id <= 300; id++) {
+      const key = id % 3 === 0 ? 'me' : `other${id % 7}`;
+      const record = { ...conversation(), seq: id, ...(key === 'me' ? { meta: { note: secret } } : {}) };
+      expect(await s.commit(key, record, update(id))).toBe(true);
+      if (id % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const inFiles = () =>
+      [file, `${file}-wal`].filter((f) => existsSync(f) && readFileSync(f).includes(secret));
+    expect(inFiles().length).toBeGreaterThan(0);
+    expect(await s.commit('me', undefined, update(301))).toBe(true);
+    expect(inFiles()).toEqual([]);
+    s.close();
+    expect(inFiles()).toEqual([]);
   });
 
   test('many commits: checkpoints run in a worker; close leaves no log files and nothing is lost', async () => {
