@@ -587,7 +587,7 @@ export class SqliteStore implements ConversationStore {
    * Deletes the conversations not written since `cutoffMs` (ms since the epoch; `updated_at < cutoff`),
    * and processed-update records older than it. Returns the number of conversations deleted.
    * `updated_at` has no index (it would be a third b-tree written by every commit): the purge reads
-   * the whole table, which is rare (hourly) and quick (~30 ms for 100,000 conversations).
+   * the whole table, which is rare (hourly): ~100 ms for 100,000 conversations of ~1 KB, blocking.
    */
   purgeOlderThan(cutoffMs: number): number {
     const deleted = this.transaction(() => {
