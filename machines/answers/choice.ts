@@ -66,10 +66,7 @@ export function parseChoice<Id extends string>(
   const normalised = normalise(answer);
   if (normalised === '') return problem('answer.empty');
   const key = compactKey(normalised);
-  const all = choices.flatMap((choice) =>
-    [...choice.labels, choice.id].map((label) => ({ id: choice.id, label, key: labelKey(label) })),
-  );
-  const labels = all.filter((m) => m.key !== '');
+  const labels = labelsOf(choices);
 
   const exact = decide(labels.filter((m) => m.key === key && key !== ''));
   if (exact) return exact;
@@ -88,6 +85,22 @@ export function parseChoice<Id extends string>(
     if (partial) return partial;
   }
   return problem('answer.choice.unrecognised');
+}
+
+/** The labels of each choices array (with their keys), for callers that pass the same array again. */
+const labelLists = new WeakMap<readonly Choice[], readonly Match<string>[]>();
+
+/** Every label of `choices` (and each id) with its comparison key, empty keys left out. */
+function labelsOf<Id extends string>(choices: readonly Choice<Id>[]): readonly Match<Id>[] {
+  const known = labelLists.get(choices);
+  if (known) return known as readonly Match<Id>[];
+  const labels = choices
+    .flatMap((choice) =>
+      [...choice.labels, choice.id].map((label) => ({ id: choice.id, label, key: labelKey(label) })),
+    )
+    .filter((m) => m.key !== '');
+  labelLists.set(choices, labels);
+  return labels;
 }
 
 /** Labels' comparison keys: labels come from a small vocabulary, so each is computed once. */
