@@ -82,8 +82,17 @@ export function textMsg(chatId: number, text: string, o: UpdateOptions = {}) {
   };
 }
 
-/** A tap on a button with callback data `data`, on message `messageId` of chat `chatId`. */
-export function tapMsg(chatId: number, data: string, messageId: number, o: UpdateOptions = {}) {
+/**
+ * A tap on a button with callback data `data`, on message `messageId` of chat `chatId` (showing
+ * `keyboard`, as Telegram sends it, when given).
+ */
+export function tapMsg(
+  chatId: number,
+  data: string,
+  messageId: number,
+  o: UpdateOptions = {},
+  keyboard?: Keyboard,
+) {
   const update_id = o.id ?? freshId();
   return {
     update_id,
@@ -92,7 +101,13 @@ export function tapMsg(chatId: number, data: string, messageId: number, o: Updat
       from: fromOf(chatId, o.lang),
       chat_instance: '1',
       data,
-      message: { message_id: messageId, date: 0, chat: chatOf(chatId, o.chatType), text: '…' },
+      message: {
+        message_id: messageId,
+        date: 0,
+        chat: chatOf(chatId, o.chatType),
+        text: '…',
+        ...(keyboard ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+      },
     },
   };
 }
@@ -103,6 +118,21 @@ export const sendCalls = (calls: readonly Call[], chatId?: number) =>
 export const keyboardOf = (call: Call | undefined): Keyboard =>
   (call?.payload.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ?? [];
 export const textOf = (call: Call | undefined) => String(call?.payload.text ?? '');
+/**
+ * The calls that showed a view to the person in `chatId` (or any chat): messages sent, and messages
+ * edited into the next view (a tap on the current question edits the tapped message).
+ */
+export const shownCalls = (calls: readonly Call[], chatId?: number) =>
+  calls.filter(
+    (c) =>
+      (c.method === 'sendMessage' || c.method === 'editMessageText') &&
+      (chatId === undefined || c.payload.chat_id === chatId),
+  );
+/** The message id the fake API gave to a sendMessage call (numbered 1001, 1002...), or that an edit changed. */
+export const shownMessageId = (calls: readonly Call[], call: Call): number =>
+  call.method === 'sendMessage'
+    ? 1001 + sendCalls(calls.slice(0, calls.indexOf(call))).length
+    : Number(call.payload.message_id);
 
 /** A grammY bot over `store` with the in-process fake API. */
 export function harness(
@@ -134,17 +164,18 @@ export function harness(
   });
   const calls = fakeApi(bot);
   const handle = (update: unknown) => bot.handleUpdate(update as Update);
-  /** The message id the fake API gave to a recorded sendMessage call. */
-  const messageIdOf = (call: Call) => 1001 + sendCalls(calls.slice(0, calls.indexOf(call))).length;
-  /** The last message sent to `chatId` that carries buttons. */
-  const lastKeyboard = (chatId: number) => sendCalls(calls, chatId).findLast((c) => keyboardOf(c).length > 0);
+  /** The message id of a recorded sendMessage call (given by the fake API), or of the message an edit changed. */
+  const messageIdOf = (call: Call) => shownMessageId(calls, call);
+  /** The last view shown to `chatId` (sent, or edited into a tapped message) that carries buttons. */
+  const lastKeyboard = (chatId: number) =>
+    shownCalls(calls, chatId).findLast((c) => keyboardOf(c).length > 0);
   /** Taps the button labelled `label` (or the `label`-th button) on the last keyboard of `chatId`. */
   const tap = async (chatId: number, label: string | number, o: UpdateOptions = {}) => {
     const call = lastKeyboard(chatId);
     const buttons = keyboardOf(call).flat();
     const button = typeof label === 'number' ? buttons[label] : buttons.find((b) => b.text === label);
     if (!call || !button) throw new Error(`no button ${label} in ${JSON.stringify(buttons)}`);
-    const update = tapMsg(chatId, button.callback_data, messageIdOf(call), o);
+    const update = tapMsg(chatId, button.callback_data, messageIdOf(call), o, keyboardOf(call));
     await handle(update);
     return update;
   };

@@ -11,7 +11,7 @@ import { Engine } from '../../bot/engine.js';
 import { SqliteStore } from '../../bot/storage/sqlite.js';
 import { type ConversationStore, MemoryStore } from '../../bot/storage/store.js';
 import { restoreConversation, type StoredConversation } from '../../machines/conversation.js';
-import { AS_OF, harness, i18n, keyboardOf, sendCalls, tempDir, textMsg } from './helpers.js';
+import { AS_OF, harness, i18n, keyboardOf, sendCalls, shownCalls, tempDir, textMsg } from './helpers.js';
 import { checkTelegramHtml } from './telegram-html.js';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'stored');
@@ -153,13 +153,14 @@ describe.each(fixtures)('%s', (name) => {
       const h = harness({ store: make(key, raw(name)) });
       await h.handle(textMsg(CHAT, '/start'));
       await h.handle(textMsg(CHAT, '同意'));
-      // Answer whatever is asked: the first button, or a typed date when there are none.
+      // Answer whatever is asked: the first button, or a typed date when there are none. A tap edits
+      // the tapped message into the next question, so the last view shown is a send or an edit.
       for (let i = 0; i < 3; i++) {
-        const last = sendCalls(h.calls, CHAT).at(-1);
+        const last = shownCalls(h.calls, CHAT).at(-1);
         if (keyboardOf(last).length > 0) await h.tap(CHAT, 0);
         else await h.handle(textMsg(CHAT, '1993-04-09'));
       }
-      for (const call of sendCalls(h.calls))
+      for (const call of shownCalls(h.calls))
         expect(checkTelegramHtml(String(call.payload.text)).problems).toEqual([]);
       expect(h.log.records().filter((r) => r.level >= 40)).toEqual([]);
       const stored = await h.store.get(key);
@@ -185,13 +186,13 @@ describe('an answer that no longer fits, inside a snapshot of the current machin
       JSON.parse(raw('v1-snapshot-answer-no-longer-fits.json')) as StoredConversation,
     );
     await h.handle(textMsg(CHAT, '/start'));
-    for (let i = 0; i < 15 && keyboardOf(sendCalls(h.calls, CHAT).at(-1)).length > 0; i++) {
+    for (let i = 0; i < 15 && keyboardOf(shownCalls(h.calls, CHAT).at(-1)).length > 0; i++) {
       const view = (await engine.current(`telegram:${CHAT}`)).view;
       if (view.kind !== 'question') break;
       await h.tap(CHAT, 0);
     }
     await h.handle(textMsg(CHAT, '/summary'));
-    const shown = sendCalls(h.calls, CHAT)
+    const shown = shownCalls(h.calls, CHAT)
       .map((c) => String(c.payload.text))
       .join('\n');
     expect(shown).toContain('判断理由'); // the result was reached
