@@ -7,7 +7,14 @@
 import { addDays, addMonths, anniversary, compareDates, type DateParts, formatIsoDate } from './dates.js';
 import type { Change, ConditionCheck } from './decision.js';
 import type { AgeReading, ConditionId, ConditionRule } from './edition.js';
-import { EDUCATION_LEVELS, OVERSEAS_DEGREES, type Profile, rankOf, SKILL_LEVELS } from './profile.js';
+import {
+  EDUCATION_LEVELS,
+  EDUCATION_MODES,
+  OVERSEAS_DEGREES,
+  type Profile,
+  rankOf,
+  SKILL_LEVELS,
+} from './profile.js';
 
 /** What a condition needs to know besides the profile. */
 export interface ConditionContext {
@@ -85,6 +92,8 @@ export interface CompiledCondition {
   readonly nullChecks: Map<Scalar, SharedCheck>;
   /** How many checks have been shared (the next check's number). */
   checkCount: number;
+  /** How many different checks validated profiles can give (check numbers below it are expected). */
+  readonly capacity: number;
   /** `social-insurance`: its changes for the decision date `changesDay`, by missing months and in time. */
   readonly changes: Map<number, Change>;
   changesDay: number;
@@ -95,6 +104,22 @@ interface SharedCheck {
   readonly check: ConditionCheck;
   readonly id: number;
 }
+
+/**
+ * How many different checks each kind can give for validated profiles: its met values times the
+ * person's values (an age is at most 100, months at most 1200).
+ */
+const CAPACITY: Readonly<Record<ConditionId, number>> = {
+  certificate: 2,
+  education: EDUCATION_LEVELS.length,
+  'education-mode': 1 + EDUCATION_MODES.length,
+  overseas: 2 * OVERSEAS_DEGREES.length + 1,
+  skill: SKILL_LEVELS.length,
+  catalog: 2,
+  'level-test': 3,
+  'social-insurance': 1201,
+  age: 2 * 101,
+};
 
 /** A frozen change of a condition, for the changes that depend on the rule alone. */
 function staticChange(rule: ConditionRule, id: string, params: Change['params'] = {}): Change {
@@ -110,7 +135,7 @@ export function compileCondition(
   ageReading: AgeReading,
   limitIndex: (years: number) => number,
 ): CompiledCondition {
-  const base = { rule, id: rule.id, rank: 0, limit: 0, turned: 0 };
+  const base = { rule, id: rule.id, rank: 0, limit: 0, turned: 0, capacity: CAPACITY[rule.id] };
   const memo = {
     metChecks: new Map(),
     failedChecks: new Map(),

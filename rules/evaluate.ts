@@ -89,8 +89,8 @@ interface CompiledRoute {
   readonly unmet: Map<number, readonly ConditionId[]>;
   /** `checkRoutes` outcomes by the same mask. */
   readonly checks: Map<number, RouteCheck>;
-  /** The radix of a condition's digit in a shared-parts key (see `SharedParts`). */
-  readonly radix: number;
+  /** Whether its checks can be keyed by a small integer (see `SharedParts`). */
+  readonly shareable: boolean;
   /** Shared parts by the numbers of the route's checks (one digit per condition). */
   readonly shared: Map<number, SharedParts>;
 }
@@ -105,6 +105,9 @@ interface SharedParts {
   day: number;
   readonly changes: Map<number, readonly Change[]>;
 }
+
+/** Routes with at most this many possible lists of checks share them. */
+const SHARED_KEY_SPACE = 2 ** 16;
 
 /** At most this many shared parts are kept per route (a bound on memory for unusual inputs). */
 const MAX_SHARED_PER_ROUTE = 20_000;
@@ -197,7 +200,9 @@ function compile(edition: Edition): CompiledEdition {
       closes: firstAge ? firstAge.limit : -1,
       unmet: new Map(),
       checks: new Map(),
-      radix: 2 ** Math.floor(52 / Math.max(1, conditions.length)),
+      // One digit per condition, each below the condition's capacity. A route with many possible
+      // lists (months times ages) is rarely the same twice: a big map of them would cost more than it saves.
+      shareable: conditions.reduce((space, c) => space * c.capacity, 1) <= SHARED_KEY_SPACE,
       shared: new Map(),
     };
   });
@@ -494,9 +499,9 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
   for (let r = 0; r < count; r++) {
     const route = c.routes[r] as CompiledRoute;
     const conditions = route.conditions;
-    const radix = route.radix;
     let key = 0;
-    let keyed = true;
+    let place = 1;
+    let keyed = route.shareable;
     let personal = false;
     let blocked = 0;
     let changeCount = 0;
@@ -508,8 +513,11 @@ export function decide(profile: Profile, options: DecideOptions): Decision {
       const cc = conditions[i] as CompiledCondition;
       const check = evaluateCondition(cc, profile, facts, route.closes, sink);
       checkScratch[i] = check;
-      if (sink.checkId < 0 || sink.checkId >= radix) keyed = false;
-      else key = key * radix + sink.checkId;
+      if (sink.checkId < 0 || sink.checkId >= cc.capacity) keyed = false;
+      else {
+        key += sink.checkId * place;
+        place *= cc.capacity;
+      }
       if (check.met === false) {
         if (conditions.length <= MASK_BITS) mask |= 1 << i;
         else if (unmetList) unmetList.push(cc.id);
