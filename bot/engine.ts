@@ -240,7 +240,7 @@ export class Engine {
     const view = viewOf(next);
     const erased = view.kind === 'deleted';
     // Consent is recorded with its time, the moment it is given.
-    const consented = snapshot.matches('consent') && (view.kind === 'question' || view.kind === 'result');
+    const consented = snapshot.value === 'consent' && (view.kind === 'question' || view.kind === 'result');
     const nextMeta: Meta = consented ? { ...meta, consentedAt: this.#now().toISOString() } : meta;
     const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
     if (update) {
