@@ -242,8 +242,16 @@ export function checkOf(
   value: Scalar,
   out: ConditionSink,
 ): ConditionCheck {
-  const memo =
-    met === true ? c.metChecks : met === false ? c.failedChecks : met === null ? c.nullChecks : undefined;
+  // -0 and 0 are one key in a Map: a -0 months count gets a check of its own, never shared.
+  const memo = Object.is(value, -0)
+    ? undefined
+    : met === true
+      ? c.metChecks
+      : met === false
+        ? c.failedChecks
+        : met === null
+          ? c.nullChecks
+          : undefined;
   const found = memo?.get(value);
   if (found) {
     out.checkId = found.id;
@@ -257,8 +265,9 @@ export function checkOf(
     clause: c.clause,
     since: c.since,
   });
-  // -0 and 0 are one key in a Map; a -0 months count keeps a check of its own.
-  if (memo && !Object.is(value, -0)) {
+  // Values beyond what validated profiles can hold (a caller of decide() that skipped validation)
+  // are not kept.
+  if (memo && c.checkCount < c.capacity) {
     out.checkId = c.checkCount++;
     memo.set(value, { check, id: out.checkId });
   } else out.checkId = -1;
@@ -386,11 +395,12 @@ export function evaluateCondition(
         out.personal = true;
         let change = facts.ageChanges[c.limit];
         if (!change) {
-          change = {
+          // Shared by the routes with this limit within the decision: frozen like every shared part.
+          change = Object.freeze({
             id: 'age-closed',
             condition: c.id,
-            params: { closedOn: facts.limitDates[c.limit] ?? '', age: c.turned },
-          };
+            params: Object.freeze({ closedOn: facts.limitDates[c.limit] ?? '', age: c.turned }),
+          });
           facts.ageChanges[c.limit] = change;
         }
         out.change = change;

@@ -119,6 +119,44 @@ test('checkRoutes: the profiles of partial consultations (unanswered fields at t
   }
 });
 
+test('decide on profiles that skipped validation (odd values, -0 months) gives the same as before', () => {
+  const asOf = AS_OFS[0] as string;
+  const base = { birthDate: '1985-03-10', education: 'bachelor', educationMode: 'regular' };
+  const odd: Record<string, unknown>[] = [
+    { socialInsuranceMonths: -0, skill: 'senior-worker', skillInCatalog: true, skillLevelTestPassed: true },
+    {
+      socialInsuranceMonths: 1.5,
+      skill: 'senior-worker',
+      skillInCatalog: true,
+      skillObtainedInShenzhen: true,
+    },
+    { socialInsuranceMonths: 5000 },
+    { education: 'phd', educationMode: 'regular' },
+    { educationMode: 'evening' },
+    { overseasDegree: 'diploma', overseasScholar: 1 },
+    { skill: 'master-chef', skillInCatalog: 'yes', skillLevelTestPassed: 0 },
+    { highLevelTalent: 1, ownsProperty: 'yes', relativeHost: 0, creditHighRisk: 1 },
+    { guangdongHukou: 'no', talentCentre: null },
+    { birthDate: '1920-01-01' },
+  ];
+  for (const extra of odd)
+    for (const edition of [DEFAULT_EDITION, testEdition]) {
+      const profile = { ...base, ...extra } as unknown as Parameters<typeof decide>[0];
+      const options = { asOf, edition };
+      for (let i = 0; i < 3; i++) {
+        expect(decide(profile, options)).toStrictEqual(legacyDecide(profile, options));
+        expect(JSON.stringify(decide(profile, options))).toBe(JSON.stringify(legacyDecide(profile, options)));
+        expect(checkRoutes(profile, options)).toStrictEqual(legacyCheckRoutes(profile, options));
+      }
+    }
+  const broken = { ...base, birthDate: '1985-02-30' } as unknown as Parameters<typeof decide>[0];
+  expect(() => decide(broken, { asOf, edition: DEFAULT_EDITION })).toThrow(RangeError);
+  expect(() => checkRoutes(broken, { asOf, edition: DEFAULT_EDITION })).toThrow(RangeError);
+  expect(() =>
+    decide(base as Parameters<typeof decide>[0], { asOf: '2026-13-01', edition: DEFAULT_EDITION }),
+  ).toThrow(RangeError);
+});
+
 describe('validateProfile: the same result as the zod-only validation', () => {
   const asOf = AS_OFS[0] as string;
   const valid = generateProfiles(300, asOf, 13) as Record<string, unknown>[];
