@@ -58,6 +58,10 @@ export function decideWith(profile: Profile, settings: ResolvedSettings): Decisi
  * Checks one profile or an array of profiles (bulk screening).
  * For an array, the result is an array of decisions in the same order; a problem in any item fails
  * the whole batch, with every item's problems reported under its index (`[3].birthDate`).
+ *
+ * Decisions are plain data, but the parts many decisions have in common (a condition's check, the
+ * steps, the settlement options...) are shared between them and frozen: copy a decision (e.g.
+ * `structuredClone`) before changing it.
  */
 export function check(input: unknown, options: CheckOptions = {}): Result<Decision | Decision[], Issue[]> {
   const settings = resolveSettings(options);
