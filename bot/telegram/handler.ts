@@ -168,6 +168,12 @@ export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): P
 
 const FINAL: CallOptions = { final: true };
 
+/** A redelivery of an update already handled: it does not count against the person's rate limit. */
+function redelivered(deps: HandlerDeps, chatId: number, kind: ChatInput['kind'], state?: string): Handled {
+  deps.rateLimiter?.refund?.(chatId);
+  return state === undefined ? { kind, duplicate: true } : { kind, duplicate: true, state };
+}
+
 async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { engine, i18n, port } = deps;
   const { chatId, input } = update;
@@ -190,7 +196,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     return { kind: input.kind, limited: true };
   }
   if (input.kind === 'edited' || input.kind === 'unsupported') {
-    if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
+    if (!(await firstDelivery())) return redelivered(deps, chatId, input.kind);
     await say(input.kind === 'edited' ? 'telegram.edited' : 'telegram.unsupported');
     return { kind: input.kind };
   }
@@ -218,7 +224,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     await say('telegram.try-again');
     return { kind: input.kind, storeFailed: true };
   }
-  if (turn.duplicate) return { kind: input.kind, duplicate: true, state: turn.view.state };
+  if (turn.duplicate) return redelivered(deps, chatId, input.kind, turn.view.state);
 
   try {
     const viewLang = isLang(turn.view.lang) ? turn.view.lang : lang;

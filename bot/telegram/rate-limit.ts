@@ -21,6 +21,12 @@ export interface RateLimitOptions {
 export interface RateLimiter {
   /** `ok` to process; `warn` the first time over the limit in a window (say so politely); `drop` after. */
   check(chat: number | string): RateDecision;
+  /**
+   * Takes back one update that `check` let through (`ok`) in the chat's current window: for a
+   * redelivery of an update already applied (Telegram's own retry, or the backlog a restarted
+   * process is sent again), which costs the person nothing and must not use up their allowance.
+   */
+  refund?(chat: number | string): void;
 }
 
 /** Creates a {@link RateLimiter}. */
@@ -46,6 +52,10 @@ export function createRateLimiter(options: RateLimitOptions = {}): RateLimiter {
       w.count++;
       if (w.count <= limit) return 'ok';
       return w.count === limit + 1 ? 'warn' : 'drop';
+    },
+    refund(chat) {
+      const w = windows.get(chat);
+      if (w && w.count > 0) w.count--;
     },
   };
 }

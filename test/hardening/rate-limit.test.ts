@@ -3,6 +3,7 @@
  * processed, the person gets one polite sentence, and other chats are not affected.
  */
 import { describe, expect, test } from 'vitest';
+import { MemoryStore } from '../../bot/storage/store.js';
 import { createRateLimiter } from '../../bot/telegram/rate-limit.js';
 import { harness, sendCalls, sentence, tapMsg, textMsg, textOf } from './helpers.js';
 
@@ -61,6 +62,35 @@ describe('a flood of 100 updates from one chat', () => {
     const answered = h.calls.filter((c) => c.method === 'answerCallbackQuery');
     expect(answered).toHaveLength(LIMIT + 3);
     expect(sendCalls(h.calls, A).filter((c) => textOf(c) === SLOW_DOWN)).toHaveLength(1);
+  });
+
+  test('redeliveries of updates already applied do not use up the allowance (a restarted process re-sent its backlog)', async () => {
+    const store = new MemoryStore();
+    const A = 9804;
+    const applied = [textMsg(A, '/start'), textMsg(A, '同意'), textMsg(A, '1993-04-09')];
+    const first = harness({ store, rateLimiter: createRateLimiter({ limit: LIMIT, windowMs: WINDOW }) });
+    for (const u of applied) await first.handle(u);
+    expect((await store.get(`telegram:${A}`))?.seq).toBe(3);
+    // Another process (a fresh limiter) over the same store is sent them again, twice, mixed with
+    // LIMIT new updates: every new one is applied, nobody is told to slow down.
+    const h = harness({ store, rateLimiter: createRateLimiter({ limit: LIMIT, windowMs: WINDOW }) });
+    for (const u of [...applied, ...applied]) await h.handle(structuredClone(u));
+    for (let i = 0; i < LIMIT; i++) await h.handle(textMsg(A, '/help'));
+    expect((await store.get(`telegram:${A}`))?.seq).toBe(3 + LIMIT);
+    expect(sendCalls(h.calls, A).filter((c) => textOf(c) === SLOW_DOWN)).toEqual([]);
+    expect(h.log.records().filter((r) => r.msg === 'rate limited')).toEqual([]);
+    // The next new update is over the limit again.
+    await h.handle(textMsg(A, '/help'));
+    expect((await store.get(`telegram:${A}`))?.seq).toBe(3 + LIMIT);
+    expect(sendCalls(h.calls, A).filter((c) => textOf(c) === SLOW_DOWN)).toHaveLength(1);
+  });
+
+  test('refund takes back one counted update, never below zero', () => {
+    const limiter = createRateLimiter({ limit: 2, windowMs: 1000, now: () => 0 });
+    limiter.refund?.(1); // nothing counted: no credit
+    expect([limiter.check(1), limiter.check(1)]).toEqual(['ok', 'ok']);
+    limiter.refund?.(1);
+    expect([limiter.check(1), limiter.check(1), limiter.check(1)]).toEqual(['ok', 'warn', 'drop']);
   });
 
   test('the limiter forgets the oldest chats beyond maxChats', () => {
