@@ -5,7 +5,7 @@
  * (`LUOHU_E2E_CLI=<path to cli.js>` runs them against another build).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -656,7 +656,9 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
   }, async () => {
     const stub = await newStub({ token: TOKEN });
     const data = tempDir('luohu-e2e-crash-');
-    const chats = [701, 702, 703, 704];
+    // 24 updates per chat (12 runs × 12 updates over 6 chats): under the per-chat rate limit (30 per
+    // 10 s) even when one process is sent every one of a chat's updates, so none is dropped by it.
+    const chats = [701, 702, 703, 704, 705, 706];
     const sent = new Map<number, number>(chats.map((c) => [c, 0]));
     /** The update ids sent to each chat, in order. */
     const sentIds = new Map<number, number[]>();
@@ -693,6 +695,18 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
     await stub.waitFor((c) => c.method === 'getUpdates' && Number(c.payload.offset ?? 0) > last, 30_000);
     expect(stub.pending).toEqual([]);
     expect(await stopProcess(bot, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    // The rate limit played no part: nobody was asked to slow down.
+    const locale = JSON.parse(readFileSync(join(ROOT, 'locales/zh-CN.json'), 'utf8'));
+    const slowDown: unknown = locale.telegram?.['slow-down'];
+    expect(typeof slowDown).toBe('string');
+    const plain = (html: unknown) =>
+      String(html).replace(
+        /&(lt|gt|quot|amp);/g,
+        (_, e: string) => ({ lt: '<', gt: '>', quot: '"', amp: '&' })[e] ?? '',
+      );
+    expect(
+      stub.calls.filter((c) => c.method === 'sendMessage' && plain(c.payload.text) === slowDown),
+    ).toEqual([]);
 
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(join(data, 'luohu.sqlite'), { readonly: true });
