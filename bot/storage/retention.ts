@@ -15,7 +15,15 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface PurgeableStore {
   /** Deletes what was last written before `cutoffMs` (ms since the epoch); returns how many. */
   purgeOlderThan(cutoffMs: number): number;
+  /**
+   * Optional: the same purge one slice at a time (`after`: where the slice starts, 0 for the first;
+   * `rows`: its size). When present, retention uses it, so a large store never blocks for long.
+   */
+  purgeStep?(cutoffMs: number, after: number, rows: number): { deleted: number; next: number | undefined };
 }
+
+/** Rows a purge step covers (a few ms for conversations of ~1 KB). */
+export const PURGE_STEP_ROWS = 2000;
 
 /** Options of {@link startRetention}. */
 export interface RetentionOptions {
@@ -49,7 +57,8 @@ function positive(name: string, value: number, max = Number.MAX_SAFE_INTEGER): n
 }
 
 /**
- * Purges conversations untouched for `days` now, then every `intervalMs`, and returns a function
+ * Purges conversations untouched for `days` now, then every `intervalMs` (a store with `purgeStep`
+ * is purged a slice at a time, one slice per turn of the event loop), and returns a function
  * that stops it (safe to call twice). The timer is unref'd: it never keeps the process alive.
  * A failing purge is reported to `onError` and never throws out of the timer. Throws a RangeError
  * when `days` or `intervalMs` is not a positive number (or
@@ -73,7 +82,35 @@ export function startRetention(store: PurgeableStore, options: RetentionOptions 
       process.emitWarning(
         `retention purge failed: ${error instanceof Error ? error.message : String(error)}`,
       ));
+  let stopped = false;
+  let running = false;
+  /** A stepwise purge: the first slice now, the next ones on later turns of the event loop. */
+  const stepwise = (step: NonNullable<PurgeableStore['purgeStep']>): void => {
+    const cutoff = retentionCutoff(now(), days);
+    let total = 0;
+    const next = (after: number): void => {
+      if (stopped) return;
+      try {
+        const done = step.call(store, cutoff, after, PURGE_STEP_ROWS);
+        total += done.deleted;
+        if (done.next === undefined) {
+          running = false;
+          onPurge(total);
+        } else setTimeout(next, 0, done.next).unref();
+      } catch (error) {
+        running = false;
+        onError(error);
+      }
+    };
+    running = true;
+    next(0);
+  };
   const purge = (): void => {
+    if (running) return;
+    if (store.purgeStep) {
+      stepwise(store.purgeStep);
+      return;
+    }
     try {
       onPurge(store.purgeOlderThan(retentionCutoff(now(), days)));
     } catch (error) {
@@ -83,5 +120,8 @@ export function startRetention(store: PurgeableStore, options: RetentionOptions 
   purge();
   const timer = setInterval(purge, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }

@@ -266,6 +266,8 @@ export class SqliteStore implements ConversationStore {
     now: number,
   ) => boolean;
   readonly #count: Database.Statement<[], number>;
+  readonly #purgeRange: Database.Statement<[number, number, number]>;
+  readonly #maxRowid: Database.Statement<[], number | null>;
   /**
    * The recent update ids of the conversations this store read or wrote last (raw as stored, and
    * decoded), for the one-statement commit; a stale entry only costs the slower path (the commit's
@@ -365,6 +367,10 @@ export class SqliteStore implements ConversationStore {
       );
       this.#purge = this.#db.prepare<[number]>('DELETE FROM conversations WHERE updated_at < ?');
       this.#purgeUpdates = this.#db.prepare<[number]>('DELETE FROM processed_updates WHERE at < ?');
+      this.#purgeRange = this.#db.prepare<[number, number, number]>(
+        'DELETE FROM conversations WHERE rowid > ? AND rowid <= ? AND updated_at < ?',
+      );
+      this.#maxRowid = this.#db.prepare<[], number | null>('SELECT max(rowid) FROM conversations').pluck();
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
     } catch (error) {
       this.#db.close();
@@ -587,7 +593,8 @@ export class SqliteStore implements ConversationStore {
    * Deletes the conversations not written since `cutoffMs` (ms since the epoch; `updated_at < cutoff`),
    * and processed-update records older than it. Returns the number of conversations deleted.
    * `updated_at` has no index (it would be a third b-tree written by every commit): the purge reads
-   * the whole table, which is rare (hourly): ~100 ms for 100,000 conversations of ~1 KB, blocking.
+   * the whole table: ~100 ms for 100,000 conversations of ~1 KB, blocking. The retention timer uses
+   * {@link purgeStep} instead, a slice of the table at a time.
    */
   purgeOlderThan(cutoffMs: number): number {
     const deleted = this.transaction(() => {
@@ -598,6 +605,25 @@ export class SqliteStore implements ConversationStore {
     if (deleted > 0) this.#windows.clear();
     this.#wrote();
     return deleted;
+  }
+
+  /**
+   * One step of an incremental purge (what {@link purgeOlderThan} does, a slice at a time, so a large
+   * table never blocks the event loop for long): deletes the conversations not written since
+   * `cutoffMs` among the next `rows` row ids after `after` (start with 0; the first step also purges
+   * old processed-update records). Returns how many it deleted and where the next step starts, or
+   * `next: undefined` when the table has been covered.
+   */
+  purgeStep(cutoffMs: number, after: number, rows: number): { deleted: number; next: number | undefined } {
+    const last = this.#maxRowid.get() ?? 0;
+    const upTo = Math.min(last, after + rows);
+    const deleted = this.transaction(() => {
+      if (after === 0) this.#purgeUpdates.run(cutoffMs);
+      return upTo > after ? this.#purgeRange.run(after, upTo, cutoffMs).changes : 0;
+    });
+    if (deleted > 0) this.#windows.clear();
+    this.#wrote();
+    return { deleted, next: upTo < last ? upTo : undefined };
   }
 
   /** The number of stored conversations. */

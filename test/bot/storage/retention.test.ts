@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   DEFAULT_RETENTION_DAYS,
   DEFAULT_RETENTION_INTERVAL_MS,
+  PURGE_STEP_ROWS,
   type PurgeableStore,
   retentionCutoff,
   startRetention,
@@ -112,6 +113,59 @@ describe('startRetention', () => {
       store.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a large store is purged a slice at a time, one slice per turn of the event loop', async () => {
+    vi.useFakeTimers();
+    const dir = mkdtempSync(join(tmpdir(), 'luohu-retention-'));
+    let now = NOW;
+    const store = new SqliteStore({ file: join(dir, 'r.sqlite'), now: () => now });
+    try {
+      const stored = storeConversation(startConversation({ asOf: '2026-11-28' }));
+      const rows = PURGE_STEP_ROWS * 2 + 500;
+      store.transaction(() => {
+        for (let i = 0; i < rows; i++) {
+          now = i % 2 === 0 ? NOW - 40 * DAY : NOW; // every other one is old
+          store.setSync(`k${i}`, stored);
+        }
+      });
+      now = NOW;
+      const purged: number[] = [];
+      const stop = startRetention(store, { days: 30, now: () => now, onPurge: (n) => purged.push(n) });
+      // The first slice is done at once, the rest later: nothing reported until the end.
+      expect(store.count()).toBe(rows - PURGE_STEP_ROWS / 2);
+      expect(purged).toEqual([]);
+      vi.advanceTimersByTime(50);
+      expect(purged).toEqual([Math.ceil(rows / 2)]);
+      expect(store.count()).toBe(Math.floor(rows / 2));
+      expect(await store.get('k1')).toBeDefined();
+      expect(await store.get('k0')).toBeUndefined();
+      expect(await store.get(`k${rows - 2}`)).toBeUndefined(); // old, in the last slice
+      expect(await store.get(`k${rows - 1}`)).toBeDefined();
+      stop();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('stopping in the middle of a stepwise purge stops it', () => {
+    vi.useFakeTimers();
+    const steps: number[] = [];
+    const store: PurgeableStore = {
+      purgeOlderThan: () => 0,
+      purgeStep: (_cutoff, after, rows) => {
+        steps.push(after);
+        return { deleted: 1, next: after + rows < 10 * rows ? after + rows : undefined };
+      },
+    };
+    const purged: number[] = [];
+    const stop = startRetention(store, { onPurge: (n) => purged.push(n) });
+    expect(steps).toEqual([0]);
+    stop();
+    vi.advanceTimersByTime(10);
+    expect(steps).toEqual([0]);
+    expect(purged).toEqual([]);
   });
 
   test('a failing purge is reported and never throws; the next interval tries again', () => {
