@@ -66,18 +66,18 @@ async function turn(
  */
 const PARTS = [
   'Engine.send, whole (with the update id)',
-  'render: viewHtml + keyboardOf (i18next)',
-  'remember keyboard: Engine.remember',
+  'render: viewHtml + keyboardOf (compiled sentences)',
+  'remember keyboard: Engine.remember (kept for the next commit)',
 ] as const;
 const PIECES = [
   'clock: todayIn(Asia/Shanghai)',
-  'store read: getSync (SQL + JSON.parse)',
-  'restore: restoreConversation (zod + resolveState)',
+  'store look-up: load (the update ids; the data only when the live snapshot is stale)',
+  'restore: restoreConversation (only when the live snapshot is stale)',
   'view of the loaded state: viewOf',
   'interpret typed text',
-  'step: stepConversation (XState, rules)',
+  'step: stepConversation (rules; XState for the rare events)',
   'view: viewOf (decide + presentDecision on the result)',
-  'store write: commit (transaction with the update id)',
+  'store write: commit (one conditional UPDATE with the update id)',
 ] as const;
 type Phase = (typeof PARTS)[number] | (typeof PIECES)[number];
 
@@ -115,7 +115,7 @@ async function phaseTimes(
     todayIn(POLICY_TIME_ZONE);
     add(PIECES[0], t);
     t = performance.now();
-    store.getSync(key);
+    await store.load(key, { update, seq: stored.seq ?? 0 });
     add(PIECES[1], t);
     t = performance.now();
     const { snapshot } = restoreConversation(stored, asOf, { asOf, lang });
@@ -210,8 +210,10 @@ export async function benchEngine(chats: number, runs: number): Promise<Section>
       scratch.close();
       removeDir(scratchDir);
     });
+    const timesOf = (p: Phase, kind?: string) =>
+      (byPhase.get(p) ?? []).filter((_, i) => kind === undefined || kinds[i] === kind);
     const meanOf = (p: Phase, kind?: string) => {
-      const xs = (byPhase.get(p) ?? []).filter((_, i) => kind === undefined || kinds[i] === kind);
+      const xs = timesOf(p, kind);
       return xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
     };
     const total = (kind?: string) => PARTS.reduce((sum, p) => sum + meanOf(p, kind), 0);
@@ -261,19 +263,21 @@ export async function benchEngine(chats: number, runs: number): Promise<Section>
       notes: [
         "Where an update's time goes: the same turns replayed as the grammY channel runs them (`Engine.send` with the " +
           "update's id, the rendering, `Engine.remember` for the keyboard's message id), and the pieces `Engine.send` is " +
-          'made of, each timed apart on the same turn; mean µs per turn, all turns and by the view the turn ends on:',
+          'made of, each timed apart on the same turn; mean µs per turn (and the median of all turns: means carry the ' +
+          'pauses of garbage collection and of other work on the machine), all turns and by the view the turn ends on:',
         '',
-        '| part | all turns µs | share | to a question µs | to the result µs |',
-        '| --- | ---: | ---: | ---: | ---: |',
+        '| part | all turns µs | share | all turns, median µs | to a question µs | to the result µs |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
         ...[...PARTS.slice(0, 1), ...PIECES, ...PARTS.slice(1)].map((p) => {
           const piece = (PIECES as readonly string[]).includes(p);
           const share = `${Math.round((100 * meanOf(p)) / (total() || 1))}%`;
           return (
             `| ${piece ? `↳ ${p}` : p} | ${us(meanOf(p))} | ${piece ? `(${share})` : share} | ` +
+            `${us(percentile(timesOf(p), 50))} | ` +
             `${us(meanOf(p, 'question'))} | ${us(meanOf(p, 'result'))} |`
           );
         }),
-        `| total (send + render + remember) | ${us(total())} | 100% | ${us(total('question'))} | ${us(total('result'))} |`,
+        `| total (send + render + remember) | ${us(total())} | 100% |  | ${us(total('question'))} | ${us(total('result'))} |`,
       ],
     };
   } finally {
