@@ -4,7 +4,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { webhookCallback } from 'grammy';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { PollingConfig, WebhookConfig } from './config.js';
 import { Engine } from './engine.js';
 import { createI18n, type I18n } from './i18n.js';
@@ -63,16 +64,17 @@ export function sameSecret(given: string | string[] | undefined, secret: string)
  */
 export function webhookGate(path: string, secret: string, handle: Handler): Handler {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The usual request is to the path itself: no URL to parse then.
+    const pathname = req.url === path ? path : new URL(req.url ?? '/', 'http://localhost').pathname;
     const refuse = (status: number) => {
       req.resume();
       res.writeHead(status, { 'content-type': 'text/plain' }).end();
     };
-    if (req.method === 'GET' && url.pathname === '/healthz') {
+    if (req.method === 'GET' && pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       return;
     }
-    if (url.pathname !== path) return refuse(404);
+    if (pathname !== path) return refuse(404);
     if (req.method !== 'POST') return refuse(405);
     if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) return refuse(401);
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(415);
@@ -83,6 +85,65 @@ export function webhookGate(path: string, secret: string, handle: Handler): Hand
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end();
     });
   };
+}
+
+/**
+ * grammY's webhook callback (`webhookCallback(bot, 'http', { onTimeout: 'return' })`) without its
+ * framework layer, behind {@link webhookGate} (which has checked the secret): reads the update,
+ * handles it with grammY's webhook reply envelope, and answers 200, with the one Bot API call the
+ * update hands to the envelope as JSON (in one write, with its length), or empty once it is done.
+ * After `timeoutMs` it answers 200 anyway (the update goes on), so Telegram does not redeliver in a
+ * storm; a webhook reply after that fails, as in grammY. Bad JSON, or an update that throws: 500.
+ */
+export function grammyWebhook(bot: Bot, timeoutMs = 9000): Handler {
+  return (req, res) =>
+    new Promise<void>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.once('error', reject);
+      req.once('end', () => {
+        let update: Update;
+        try {
+          update = JSON.parse(
+            (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8'),
+          ) as Update;
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        let answered = false;
+        const finish = () => {
+          if (!answered) {
+            answered = true;
+            res.end();
+          }
+          resolve();
+        };
+        const envelope = {
+          send: async (json: string) => {
+            if (answered) throw new Error('the webhook was answered already');
+            answered = true;
+            res
+              .writeHead(200, {
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(json),
+              })
+              .end(json);
+          },
+        };
+        const timer = setTimeout(finish, timeoutMs);
+        bot.handleUpdate(update, envelope).then(
+          () => {
+            clearTimeout(timer);
+            finish();
+          },
+          (error: unknown) => {
+            clearTimeout(timer);
+            reject(error);
+          },
+        );
+      });
+    });
 }
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -194,11 +255,7 @@ export async function startBot(
         config.path,
         config.secretToken,
         // Answer Telegram within its timeout even if an update is slow, so it does not redeliver in a storm.
-        webhookCallback(bot, 'http', {
-          secretToken: config.secretToken,
-          onTimeout: 'return',
-          timeoutMilliseconds: 9000,
-        }),
+        grammyWebhook(bot, 9000),
       ),
       config.host,
       config.port,

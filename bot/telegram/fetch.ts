@@ -30,9 +30,18 @@ export interface LightResponse {
 /** A `fetch` for grammY's `client.fetch` option. */
 export type LightFetch = (url: string | URL, init?: LightRequestInit) => Promise<LightResponse>;
 
+/**
+ * A JSON `POST` to `url`: resolves with the parsed answer whatever its HTTP status (the Bot API
+ * answers its errors in JSON); rejects on a network failure, after `timeoutMs` without an answer,
+ * or on an answer that is not JSON.
+ */
+export type JsonPost = (url: string, body: string, timeoutMs: number) => Promise<unknown>;
+
 /** A {@link LightFetch} that can move to undici. */
 export interface LightClient {
   readonly fetch: LightFetch;
+  /** The lean path of a Bot API call with a JSON payload, without a `fetch` response in between. */
+  readonly postJson: JsonPost;
   /** Loads undici and sends the calls after it through undici (stays on `node:http` if it fails). */
   upgrade(): Promise<void>;
   /** Which transport calls go through now. */
@@ -57,11 +66,18 @@ const responseOf = (status: number, text: string): LightResponse => ({
   text: async () => text,
 });
 
+interface Transport {
+  readonly send: LightFetch;
+  readonly postJson: JsonPost;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
 /** Requests over `node:http`/`node:https`, keep-alive. */
-function nodeHttp(connections: number): LightFetch {
+function nodeHttp(connections: number): Transport {
   const agentOptions = { keepAlive: true, maxSockets: connections, scheduling: 'lifo' as const };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-  return (url, init = {}) => {
+  const send = (url: string | URL, init: LightRequestInit = {}, timeoutMs?: number) => {
     const body = init.body as StringBody;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
@@ -86,16 +102,23 @@ function nodeHttp(connections: number): LightFetch {
         },
       );
       req.once('error', reject);
+      if (timeoutMs !== undefined)
+        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.end(body);
     });
+  };
+  return {
+    send,
+    postJson: async (url, body, timeoutMs) =>
+      JSON.parse(await (await send(url, { method: 'POST', headers: JSON_HEADERS, body }, timeoutMs)).text()),
   };
 }
 
 /** Requests with undici's `request` (a pool of keep-alive connections per origin). */
-async function undiciRequest(connections: number): Promise<LightFetch> {
+async function undiciRequest(connections: number): Promise<Transport> {
   const { Agent, request } = await import('undici');
   const dispatcher = new Agent({ connections });
-  return async (url, init = {}) => {
+  const send: LightFetch = async (url, init = {}) => {
     const body = init.body as StringBody;
     const response = await request(url, {
       method: (init.method ?? 'GET') as 'GET' | 'POST',
@@ -106,12 +129,24 @@ async function undiciRequest(connections: number): Promise<LightFetch> {
     });
     return responseOf(response.statusCode, await response.body.text());
   };
+  const postJson: JsonPost = async (url, body, timeoutMs) => {
+    const response = await request(url, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body,
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return JSON.parse(await response.body.text());
+  };
+  return { send, postJson };
 }
 
 /** Creates a client on `node:http`; call {@link LightClient.upgrade} once the bot has started. */
 export function createLightClient(options: LightClientOptions = {}): LightClient {
   const connections = options.connections ?? 64;
-  let send = nodeHttp(connections);
+  let current = nodeHttp(connections);
   let transport: LightClient['transport'] = 'node:http';
   let upgrading: Promise<void> | undefined;
   return {
@@ -119,12 +154,13 @@ export function createLightClient(options: LightClientOptions = {}): LightClient
       // A streamed body (a file upload's form data): Node's fetch, which needs `duplex` for it.
       if (!isStringBody(init.body))
         return (await fetch(url, { ...init, duplex: 'half' } as RequestInit)) as LightResponse;
-      return send(url, init);
+      return current.send(url, init);
     },
+    postJson: (url, body, timeoutMs) => current.postJson(url, body, timeoutMs),
     upgrade() {
       upgrading ??= undiciRequest(connections).then(
         (faster) => {
-          send = faster;
+          current = faster;
           transport = 'undici';
         },
         () => {},

@@ -10,7 +10,7 @@ import type { UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { createLightClient, type LightClient } from './fetch.js';
+import { createLightClient, type JsonPost, type LightClient } from './fetch.js';
 import type { Button } from './format.js';
 import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
 import { logHandled } from './log.js';
@@ -52,6 +52,80 @@ export function networkRetry(attempts = 4, baseMs = 1000): Transformer {
 
 /** The calls that may be sent as a webhook reply: those whose result is not needed. */
 const WEBHOOK_REPLY_METHODS = new Set(['answerCallbackQuery', 'editMessageReplyMarkup']);
+
+// A transformer with grammY's per-method generics erased (they are only types).
+type AnyResponse = { ok: boolean } & Record<string, unknown>;
+type AnyCall = (method: string, payload: unknown, signal?: AbortSignal) => Promise<AnyResponse>;
+type AnyTransformer = (
+  prev: AnyCall,
+  method: string,
+  payload: unknown,
+  signal?: AbortSignal,
+) => Promise<AnyResponse>;
+
+/** The methods sent by {@link directCalls}: called on most updates, and their payloads never hold a file. */
+const DIRECT_METHODS = new Set(['sendMessage', 'editMessageText']);
+
+/** grammY's own timeout of an API call (`timeoutSeconds`, 500 s), in ms. */
+const GRAMMY_TIMEOUT_MS = 500_000;
+
+/** JSON of a payload without its `null` values, as grammY sends it. */
+function payloadJson(payload: unknown): string {
+  const json = JSON.stringify(payload ?? {});
+  return json.includes('null') ? JSON.stringify(payload ?? {}, (_, v: unknown) => v ?? undefined) : json;
+}
+
+/**
+ * The innermost transformer: sends the frequent calls ({@link DIRECT_METHODS}) straight to `post`,
+ * skipping grammY's request building (payload scan, abort controller, timeout race, `fetch`
+ * response); a network failure becomes grammY's `HttpError`, as grammY's own client reports it.
+ * Every other call, and any call with an abort signal, goes on through grammY's client.
+ */
+export function directCalls(
+  post: JsonPost,
+  apiRoot: string,
+  token: string,
+  timeoutMs = GRAMMY_TIMEOUT_MS,
+): Transformer {
+  const base = `${apiRoot}/bot${token}/`;
+  const direct: AnyTransformer = (prev, method, payload, signal) => {
+    if (signal !== undefined || !DIRECT_METHODS.has(method)) return prev(method, payload, signal);
+    return (post(base + method, payloadJson(payload), timeoutMs) as Promise<AnyResponse>).catch(
+      (error: unknown) => {
+        throw new HttpError(`Network request for '${method}' failed!`, error);
+      },
+    );
+  };
+  return direct as unknown as Transformer;
+}
+
+/**
+ * The retries of Bot API calls: `outer` (network failures) around `inner` (429, 5xx), with a fast
+ * path: a call that succeeds at once returns without going through either. Otherwise its outcome
+ * is handed to them as their first attempt, so the retries are theirs exactly.
+ */
+function retrying(inner: Transformer, outer: Transformer): Transformer {
+  const innerT = inner as unknown as AnyTransformer;
+  const outerT = outer as unknown as AnyTransformer;
+  const fast: AnyTransformer = async (prev, method, payload, signal) => {
+    let first: () => Promise<AnyResponse>;
+    try {
+      const response = await prev(method, payload, signal);
+      if (response.ok) return response;
+      first = () => Promise.resolve(response);
+    } catch (error) {
+      first = () => Promise.reject(error);
+    }
+    let replayed = false;
+    const replay: AnyCall = (m, p, s) => {
+      if (replayed) return prev(m, p, s);
+      replayed = true;
+      return first();
+    };
+    return outerT((m, p, s) => innerT(replay, m, p, s), method, payload, signal);
+  };
+  return fast as unknown as Transformer;
+}
 
 const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
   keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {};
@@ -122,28 +196,32 @@ export async function registerCommands(api: Api, i18n: I18n): Promise<void> {
 
 /** Creates the grammY bot. Updates of one chat are processed in order, chats in parallel. */
 export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
+  const client = options.client ?? createLightClient();
   const config: BotConfig<Context> = {
     client: {
       ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
       // grammY's default client (node-fetch) costs more CPU per call than the whole rest of an update.
-      fetch: (options.client ?? createLightClient()).fetch as unknown as typeof fetch,
+      fetch: client.fetch as unknown as typeof fetch,
       // In webhook mode, the update's final call (see `grammyPort`) is the webhook's response.
       canUseWebhookReply: (method) => WEBHOOK_REPLY_METHODS.has(method),
     },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   };
   const bot = new Bot(token, config);
-  // 429 (with retry_after), 5xx and network failures are retried with backoff; the reply still goes out.
   bot.api.config.use(
-    autoRetry({
-      maxRetryAttempts: 5,
-      maxDelaySeconds: 30,
-      rethrowInternalServerErrors: false,
-      rethrowHttpErrors: true,
-    }),
+    directCalls(client.postJson, options.apiRoot ?? 'https://api.telegram.org', token),
+    retrying(
+      // 429 (with retry_after), 5xx and network failures are retried with backoff; the reply still goes out.
+      autoRetry({
+        maxRetryAttempts: 5,
+        maxDelaySeconds: 30,
+        rethrowInternalServerErrors: false,
+        rethrowHttpErrors: true,
+      }),
+      // auto-retry retries network failures without bound; here they get a few attempts, then fail.
+      networkRetry(),
+    ),
   );
-  // auto-retry retries network failures without bound; here they get a few attempts, then fail.
-  bot.api.config.use(networkRetry());
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   const rateLimiter = options.rateLimiter ?? createRateLimiter();
   bot.use(async (ctx) => {
