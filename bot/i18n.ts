@@ -109,6 +109,10 @@ interface LangCache {
   readonly memo: Map<string, string>;
   /** Dates written in this language, by ISO date. */
   readonly dates: Map<string, string>;
+  /** How many times a renderer found a sentence missing (see {@link renderMemo}). */
+  misses: number;
+  /** Channels' memories of rendered objects, by table (see {@link renderMemo}). */
+  readonly memos: Map<object, RenderMemo>;
 }
 
 const langCaches = new WeakMap<I18n, Map<string, LangCache>>();
@@ -129,6 +133,8 @@ function langCache(i18n: I18n, lang: Lang): LangCache {
       plurals: new Map(),
       memo: new Map(),
       dates: new Map(),
+      misses: 0,
+      memos: new Map(),
     };
     byLang.set(lang, cache);
   }
@@ -388,20 +394,62 @@ export interface Renderer {
   readonly missing: readonly string[];
 }
 
+/** The language cache of a renderer made by {@link createRenderer} (not part of its shape). */
+const CACHE = Symbol('cache');
+
 /** Creates a {@link Renderer} for `lang`; `i18n` defaults to a new instance with the shipped sentences. */
 export function createRenderer(lang: Lang, i18n: I18n = createI18n()): Renderer {
-  const missing = new Set<string>();
+  let missing: Set<string> | undefined;
+  const cache = langCache(i18n, lang);
   const onMissing: OnMissing = (key) => {
+    cache.misses++;
+    if (missing === undefined) missing = new Set();
     missing.add(key);
   };
-  const cache = langCache(i18n, lang);
   return {
     lang,
     i18n,
     render: (text) => translate(text, cache, onMissing),
     has: (key) => entryOf(cache, key).has,
     get missing() {
-      return [...missing];
+      return missing === undefined ? [] : [...missing];
     },
-  };
+    [CACHE]: cache,
+  } as Renderer;
+}
+
+/**
+ * A channel's memory of what it rendered of frozen objects (e.g. a presented block as HTML) in one
+ * language of one i18n instance: sentences do not change once created, and frozen objects do not
+ * change at all, so a rendering can be kept as long as the object lives.
+ */
+export interface RenderMemo {
+  /** Renderings by object (weakly held). */
+  readonly values: WeakMap<object, string>;
+  /**
+   * How many sentences renderers of this language have found missing so far. Keep a rendering only
+   * when this did not grow while it was made: a missing sentence must be reported every time.
+   */
+  readonly misses: number;
+}
+
+/**
+ * The {@link RenderMemo} of `table` (any object a channel owns, one per kind of rendering) for the
+ * language and i18n instance of `renderer`; undefined for a renderer not made by {@link createRenderer}.
+ */
+export function renderMemo(renderer: Renderer, table: object): RenderMemo | undefined {
+  const cache = (renderer as Renderer & { [CACHE]?: LangCache })[CACHE];
+  if (cache === undefined) return undefined;
+  let memo = cache.memos.get(table);
+  if (memo === undefined) {
+    const values = new WeakMap<object, string>();
+    memo = {
+      values,
+      get misses() {
+        return cache.misses;
+      },
+    };
+    cache.memos.set(table, memo);
+  }
+  return memo;
 }

@@ -4,7 +4,7 @@
  * can be told from a current one.
  */
 import type { Block, View } from '../../machines/view.js';
-import type { Renderer } from '../i18n.js';
+import { type Renderer, renderMemo } from '../i18n.js';
 import { blockPrefix } from '../render/plain.js';
 
 /** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
@@ -45,12 +45,29 @@ function blockHtml(b: Block, renderer: Renderer): string {
   }
 }
 
-/** The whole text of a view as Telegram HTML (notice in italics, then the body). */
+/** The table of {@link renderMemo} that holds blocks as HTML. */
+const BLOCK_HTML = {};
+
+/**
+ * The whole text of a view as Telegram HTML (notice in italics, then the body). Frozen blocks (the
+ * presenter shares them between decisions) are rendered once per language and i18n instance.
+ */
 export function viewHtml(view: View, renderer: Renderer): string {
-  const lines: string[] = [];
-  if (view.notice) lines.push(perLine('i', escapeHtml(renderer.render(view.notice))));
-  for (const b of view.blocks) lines.push(blockHtml(b, renderer));
-  return lines.join('\n').trim();
+  const memo = renderMemo(renderer, BLOCK_HTML);
+  let html = view.notice ? perLine('i', escapeHtml(renderer.render(view.notice))) : undefined;
+  for (const b of view.blocks) {
+    let line: string | undefined;
+    if (memo !== undefined && Object.isFrozen(b)) {
+      line = memo.values.get(b);
+      if (line === undefined) {
+        const misses = memo.misses;
+        line = blockHtml(b, renderer);
+        if (memo.misses === misses) memo.values.set(b, line);
+      }
+    } else line = blockHtml(b, renderer);
+    html = html === undefined ? line : `${html}\n${line}`;
+  }
+  return html === undefined ? '' : html.trim();
 }
 
 /**
