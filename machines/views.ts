@@ -43,16 +43,26 @@ const questionParts = new Map<string, QuestionParts>();
 function partsOf(question: QuestionId): QuestionParts {
   let parts = questionParts.get(question);
   if (!parts) {
-    parts = {
+    // Frozen, all the way down: channels may keep what they render of them (see `viewHtml`).
+    parts = deepFreeze({
       choices: questionChoices(question),
       prompt: [line(text(`question.${question}.prompt`))],
       help: [line(text(`question.${question}.help`))],
-    };
+    });
     questionParts.set(question, parts);
   }
   return parts;
 }
-const NO_BLOCKS: readonly Block[] = [];
+const NO_BLOCKS: readonly Block[] = Object.freeze([]);
+
+/** Freezes a value and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
 
 /** A birth date derived from an age, shown as that age. */
 function approximateAge(birthDate: string, asOf: string): Param {
@@ -134,28 +144,30 @@ function deriveView(snapshot: ConsultationSnapshot): View {
           choices: parts.choices,
         };
   }
+  // The machine's states: `consent`, `declined` and `deleted` are atomic, `active` has `interview`,
+  // `summary` and `result`; the value says which (no XState state matching needed).
   const base = {
     state: stateName(snapshot),
     lang: context.lang,
     ...(context.notice ? { notice: context.notice } : {}),
   };
-  if (snapshot.matches('consent'))
+  if (value === 'consent')
     return {
       ...base,
       kind: 'consent',
       blocks: [line(text('consent.intro')), line(text('consent.data')), line(text('consent.ask'))],
       choices: [choice('agree', 'consent.agree'), choice('decline', 'consent.decline')],
     };
-  if (snapshot.matches('declined'))
+  if (value === 'declined')
     return {
       ...base,
       kind: 'declined',
       blocks: [line(text('declined.body'))],
       choices: [choice('start', 'declined.start')],
     };
-  if (snapshot.matches('deleted'))
+  if (value === 'deleted')
     return { ...base, kind: 'deleted', blocks: [line(text('deleted.body'))], choices: [] };
-  if (snapshot.matches({ active: 'summary' })) {
+  if (sub === 'summary') {
     // In the order the questions are asked, whatever order they were answered in.
     const answered = QUESTION_IDS.filter((q) => context.answers[q] !== undefined);
     const shown = (q: QuestionId) =>
@@ -183,7 +195,7 @@ function deriveView(snapshot: ConsultationSnapshot): View {
       ],
     };
   }
-  if (snapshot.matches({ active: 'result' })) {
+  if (sub === 'result') {
     const decision = decisionOf(context);
     return {
       ...base,

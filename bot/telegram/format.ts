@@ -3,8 +3,8 @@
  * message limit, and inline keyboards whose buttons carry the view's turn so that an old button
  * can be told from a current one.
  */
-import type { Block, View } from '../../machines/view.js';
-import { type Renderer, renderMemo } from '../i18n.js';
+import type { Block, Choice, View } from '../../machines/view.js';
+import { type Renderer, type RenderMemo, renderMemo } from '../i18n.js';
 import { blockPrefix } from '../render/plain.js';
 
 /** Telegram's limit on a message's text, in UTF-16 code units after entity parsing. */
@@ -76,6 +76,14 @@ export function viewHtml(view: View, renderer: Renderer): string {
  * longer line is cut as plain text between characters, never inside a character or an entity.
  */
 export function splitMessage(html: string, limit = SPLIT_AT): string[] {
+  if (html.length <= limit) {
+    // One message (the common case): what the loop below makes of it, without splitting it into
+    // lines: the empty lines it starts with dropped, nothing for blank text.
+    let start = 0;
+    while (html.charCodeAt(start) === 10) start++;
+    const text = start === 0 ? html : html.slice(start);
+    return [text.trim() ? text : ''];
+  }
   const parts: string[] = [];
   let current = '';
   for (const line of html.split('\n')) {
@@ -128,10 +136,25 @@ export function parseCallbackData(data: string): { seq: number; choice: string }
   return match ? { seq: Number(match[1]), choice: match[2] as string } : undefined;
 }
 
+/** The table of {@link renderMemo} that holds the labels of frozen choices. */
+const LABELS = {};
+
+/** A frozen choice's label, rendered once per language and i18n instance. */
+function labelOf(choice: Choice, renderer: Renderer, memo: RenderMemo): string {
+  let label = memo.values.get(choice);
+  if (label === undefined) {
+    const misses = memo.misses;
+    label = renderer.render(choice.label);
+    if (memo.misses === misses) memo.values.set(choice, label);
+  }
+  return label;
+}
+
 /** The keyboard of a view: one button a row for long labels, two a row for short ones. */
 export function keyboardOf(view: View, seq: number, renderer: Renderer): Button[][] {
+  const memo = renderMemo(renderer, LABELS);
   const buttons = view.choices.map((c) => ({
-    text: renderer.render(c.label),
+    text: memo !== undefined && Object.isFrozen(c) ? labelOf(c, renderer, memo) : renderer.render(c.label),
     callback_data: callbackData(seq, c.id),
   }));
   const short = buttons.every((b) => b.text.length <= 12 || [...b.text].length <= 12);

@@ -4,7 +4,7 @@
  * This file knows Telegram's conventions; it knows neither framework.
  */
 import type { Engine, Input, Meta, Turn } from '../engine.js';
-import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang } from '../i18n.js';
+import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang, type Renderer } from '../i18n.js';
 import { type Button, escapeHtml, keyboardOf, parseCallbackData, splitMessage, viewHtml } from './format.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -146,9 +146,39 @@ export interface Handled {
   readonly replyFailed?: string;
 }
 
+/** Renderers by i18n instance and language: the handler does not read which sentences were missing. */
+const renderers = new WeakMap<I18n, Map<Lang, Renderer>>();
+
+/** The handler's renderer for `lang` (one per i18n instance and language, made once). */
+function rendererOf(i18n: I18n, lang: Lang): Renderer {
+  let byLang = renderers.get(i18n);
+  if (byLang === undefined) {
+    byLang = new Map();
+    renderers.set(i18n, byLang);
+  }
+  let renderer = byLang.get(lang);
+  if (renderer === undefined) {
+    renderer = createRenderer(lang, i18n);
+    byLang.set(lang, renderer);
+  }
+  return renderer;
+}
+
 /** Sends one short sentence. */
 async function sayTo(port: TelegramPort, chatId: number, lang: Lang, i18n: I18n, key: string): Promise<void> {
-  await port.sendMessage(chatId, escapeHtml(createRenderer(lang, i18n).render({ key })));
+  await port.sendMessage(chatId, escapeHtml(rendererOf(i18n, lang).render({ key })));
+}
+
+/** True when two metas hold the same entries in the same order (as their JSON would say). */
+function sameMeta(a: Meta, b: Meta): boolean {
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key !== other[i] || a[key] !== b[key]) return false;
+  }
+  return true;
 }
 
 /**
@@ -173,6 +203,8 @@ function redelivered(deps: HandlerDeps, chatId: number, kind: ChatInput['kind'],
   deps.rateLimiter?.refund?.(chatId);
   return state === undefined ? { kind, duplicate: true } : { kind, duplicate: true, state };
 }
+
+const NO_OPTIONS = {};
 
 async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { engine, i18n, port } = deps;
@@ -202,8 +234,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   }
 
   const key = `${deps.keyPrefix ?? 'telegram'}:${chatId}`;
-  const options =
-    update.updateId !== undefined ? { update: { bot: deps.botId ?? 'telegram', id: update.updateId } } : {};
+  const options = updateRef !== undefined ? { update: updateRef } : NO_OPTIONS;
   let engineInput: Input;
   if (input.kind === 'callback') {
     const data = parseCallbackData(input.data);
@@ -228,7 +259,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
 
   try {
     const viewLang = isLang(turn.view.lang) ? turn.view.lang : lang;
-    const renderer = createRenderer(viewLang, i18n);
+    const renderer = rendererOf(i18n, viewLang);
     const { view } = turn;
     const keyboard = view.choices.length > 0 ? keyboardOf(view, turn.seq, renderer) : undefined;
     const html = viewHtml(view, renderer);
@@ -270,7 +301,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
           : split
             ? { ...rest, [KEYBOARD]: sent, [KEYBOARD_SPLIT]: 1 }
             : { ...rest, [KEYBOARD]: sent };
-      if (JSON.stringify(meta) !== JSON.stringify(turn.meta)) await engine.remember(key, meta);
+      if (!sameMeta(meta, turn.meta)) await engine.remember(key, meta);
     }
     // Buttons that have done their job (the tapped message's when it was not edited, and the last
     // question's when it was answered by typing) are removed, so old buttons don't linger. The last
