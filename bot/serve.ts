@@ -13,7 +13,13 @@ import type { Logger } from './log.js';
 import { startRetention } from './storage/retention.js';
 import { SqliteStore } from './storage/sqlite.js';
 import { createLightClient } from './telegram/fetch.js';
-import { commandMenus, createGrammyBot, registerCommands } from './telegram/grammy.js';
+import {
+  commandMenus,
+  createGrammyBot,
+  handleWebhookUpdate,
+  registerCommands,
+  type WebhookReply,
+} from './telegram/grammy.js';
 import { runPolling } from './telegram/polling.js';
 
 /** The frameworks the bot runs on. */
@@ -93,7 +99,8 @@ export function webhookGate(path: string, secret: string, handle: Handler): Hand
  * handles it with grammY's webhook reply envelope, and answers 200, with the one Bot API call the
  * update hands to the envelope as JSON (in one write, with its length), or empty once it is done.
  * After `timeoutMs` it answers 200 anyway (the update goes on), so Telegram does not redeliver in a
- * storm; a webhook reply after that fails, as in grammY. Bad JSON, or an update that throws: 500.
+ * storm; the update's final call then goes as an HTTP call (through grammY's envelope it fails, as
+ * in grammY). Bad JSON, or an update that throws: 500.
  */
 export function grammyWebhook(bot: Bot, timeoutMs = 9000): Handler {
   return (req, res) =>
@@ -111,18 +118,9 @@ export function grammyWebhook(bot: Bot, timeoutMs = 9000): Handler {
           reject(error);
           return;
         }
-        let answered = false;
-        const finish = () => {
-          if (!answered) {
-            answered = true;
-            res.end();
-          }
-          resolve();
-        };
-        const envelope = {
-          send: async (json: string) => {
-            if (answered) throw new Error('the webhook was answered already');
-            answered = true;
+        const reply: WebhookReply = {
+          used: false,
+          send(json) {
             res
               .writeHead(200, {
                 'content-type': 'application/json',
@@ -131,8 +129,15 @@ export function grammyWebhook(bot: Bot, timeoutMs = 9000): Handler {
               .end(json);
           },
         };
+        const finish = () => {
+          if (!reply.used) {
+            reply.used = true;
+            res.end();
+          }
+          resolve();
+        };
         const timer = setTimeout(finish, timeoutMs);
-        bot.handleUpdate(update, envelope).then(
+        handleWebhookUpdate(bot, update, reply).then(
           () => {
             clearTimeout(timer);
             finish();

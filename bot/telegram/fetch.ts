@@ -10,6 +10,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createRawPost } from './raw-http.js';
 
 /** The part of a `fetch` request grammY gives. */
 export interface LightRequestInit {
@@ -40,7 +41,10 @@ export type JsonPost = (url: string, body: string, timeoutMs: number) => Promise
 /** A {@link LightFetch} that can move to undici. */
 export interface LightClient {
   readonly fetch: LightFetch;
-  /** The lean path of a Bot API call with a JSON payload, without a `fetch` response in between. */
+  /**
+   * The lean path of a Bot API call with a JSON payload, without a `fetch` response in between
+   * (`raw-http.ts`, from the start: it needs no upgrade).
+   */
   readonly postJson: JsonPost;
   /** Loads undici and sends the calls after it through undici (stays on `node:http` if it fails). */
   upgrade(): Promise<void>;
@@ -68,16 +72,13 @@ const responseOf = (status: number, text: string): LightResponse => ({
 
 interface Transport {
   readonly send: LightFetch;
-  readonly postJson: JsonPost;
 }
-
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
 
 /** Requests over `node:http`/`node:https`, keep-alive. */
 function nodeHttp(connections: number): Transport {
   const agentOptions = { keepAlive: true, maxSockets: connections, scheduling: 'lifo' as const };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-  const send = (url: string | URL, init: LightRequestInit = {}, timeoutMs?: number) => {
+  const send: LightFetch = (url, init = {}) => {
     const body = init.body as StringBody;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
@@ -102,16 +103,10 @@ function nodeHttp(connections: number): Transport {
         },
       );
       req.once('error', reject);
-      if (timeoutMs !== undefined)
-        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.end(body);
     });
   };
-  return {
-    send,
-    postJson: async (url, body, timeoutMs) =>
-      JSON.parse(await (await send(url, { method: 'POST', headers: JSON_HEADERS, body }, timeoutMs)).text()),
-  };
+  return { send };
 }
 
 /** Requests with undici's `request` (a pool of keep-alive connections per origin). */
@@ -129,18 +124,7 @@ async function undiciRequest(connections: number): Promise<Transport> {
     });
     return responseOf(response.statusCode, await response.body.text());
   };
-  const postJson: JsonPost = async (url, body, timeoutMs) => {
-    const response = await request(url, {
-      method: 'POST',
-      headers: JSON_HEADERS,
-      body,
-      dispatcher,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    return JSON.parse(await response.body.text());
-  };
-  return { send, postJson };
+  return { send };
 }
 
 /** Creates a client on `node:http`; call {@link LightClient.upgrade} once the bot has started. */
@@ -156,7 +140,7 @@ export function createLightClient(options: LightClientOptions = {}): LightClient
         return (await fetch(url, { ...init, duplex: 'half' } as RequestInit)) as LightResponse;
       return current.send(url, init);
     },
-    postJson: (url, body, timeoutMs) => current.postJson(url, body, timeoutMs),
+    postJson: createRawPost(connections),
     upgrade() {
       upgrading ??= undiciRequest(connections).then(
         (faster) => {

@@ -6,7 +6,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { type Api, Bot, type BotConfig, type Context, HttpError, type Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
@@ -131,11 +131,51 @@ const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
   keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {};
 
 /**
+ * The webhook response of one update, for its final Bot API call (Telegram's webhook reply):
+ * `send` writes the call's JSON as the response; `used` once it has (or the response was sent).
+ */
+export interface WebhookReply {
+  used: boolean;
+  send(json: string): void | Promise<void>;
+}
+
+/** The webhook response of each update being handled in webhook mode (see {@link handleWebhookUpdate}). */
+const webhookReplies = new WeakMap<object, WebhookReply>();
+
+/**
+ * Handles an update that came by webhook: its final Bot API call (see {@link grammyPort}) goes to
+ * `reply` directly; grammY's webhook reply envelope of the update's own client uses it too (one
+ * reply per update, whoever comes first).
+ */
+export function handleWebhookUpdate(bot: Bot, update: Update, reply: WebhookReply): Promise<void> {
+  // Bad input (not an object) is refused by grammY below.
+  if (typeof update === 'object' && update !== null) webhookReplies.set(update, reply);
+  return bot.handleUpdate(update, {
+    send: async (json) => {
+      if (reply.used) throw new Error('the webhook was answered already');
+      reply.used = true;
+      await reply.send(json);
+    },
+  });
+}
+
+/**
  * A {@link TelegramPort} over grammY's API clients: `api` for every call, and `finalApi` (the
  * update's own client, which carries grammY's webhook reply envelope in webhook mode) for the
  * update's final call, which then goes out as the webhook's response instead of an HTTP request.
+ * With `reply` (webhook mode), that final call is written to the response directly.
  */
-export function grammyPort(api: Api, finalApi: Api = api): TelegramPort {
+export function grammyPort(api: Api, finalApi: Api = api, reply?: WebhookReply): TelegramPort {
+  // The final call as the webhook's response, written straight to it (without grammY's client);
+  // false when it must go as an HTTP call (no webhook, or its response was used already).
+  const replied = async (method: string, payload: Record<string, unknown>): Promise<boolean> => {
+    if (!reply || reply.used) return false;
+    reply.used = true;
+    await reply.send(payloadJson({ ...payload, method }));
+    return true;
+  };
+  // Once the webhook's response is used, the update's own client must not try it again.
+  const finalOf = () => (reply?.used ? api : finalApi);
   return {
     async sendMessage(chatId, html, keyboard) {
       const message = await api.sendMessage(chatId, html, {
@@ -158,12 +198,28 @@ export function grammyPort(api: Api, finalApi: Api = api): TelegramPort {
         );
     },
     async removeKeyboard(chatId, messageId, options) {
-      await (options?.final ? finalApi : api)
-        .editMessageReplyMarkup(chatId, messageId, { reply_markup: { inline_keyboard: [] } })
+      const reply_markup = { inline_keyboard: [] };
+      if (options?.final) {
+        const sent = await replied('editMessageReplyMarkup', {
+          chat_id: chatId,
+          message_id: messageId,
+          reply_markup,
+        }).catch(() => true);
+        if (sent) return;
+      }
+      await (options?.final ? finalOf() : api)
+        .editMessageReplyMarkup(chatId, messageId, { reply_markup })
         .catch(() => {});
     },
     async answerCallback(callbackId, text, options) {
-      await (options?.final ? finalApi : api)
+      if (options?.final) {
+        const sent = await replied('answerCallbackQuery', {
+          callback_query_id: callbackId,
+          ...(text ? { text } : {}),
+        }).catch(() => true);
+        if (sent) return;
+      }
+      await (options?.final ? finalOf() : api)
         .answerCallbackQuery(callbackId, text ? { text } : {})
         .catch(() => {});
     },
@@ -231,7 +287,7 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
     const handled = await handleChatUpdate(update, {
       engine: options.engine,
       i18n: options.i18n,
-      port: grammyPort(bot.api, ctx.api),
+      port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
       botId: `telegram:${ctx.me.id}`,
       rateLimiter,
       ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),

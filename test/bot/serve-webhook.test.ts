@@ -147,9 +147,38 @@ test('bad JSON: 500 with an empty body; a wrong secret: 401, nothing handled', a
       handled++;
     }),
   );
-  const bad = await post(port, '{"update_id": 1,');
-  expect([bad.status, bad.body]).toEqual([500, '']);
+  for (const body of ['{"update_id": 1,', 'null']) {
+    const bad = await post(port, body);
+    expect([body, bad.status, bad.body]).toEqual([body, 500, '']);
+  }
   const wrong = await post(port, tap(14), `${SECRET}x`);
   expect(wrong.status).toBe(401);
   expect(handled).toBe(0);
+});
+
+test("the bot's final call is the webhook reply; a second final call goes out over HTTP", async () => {
+  const { createGrammyBot } = await import('../../bot/telegram/grammy.js');
+  const { Engine } = await import('../../bot/engine.js');
+  const { createI18n } = await import('../../bot/i18n.js');
+  const { createLogger } = await import('../../bot/log.js');
+  const { MemoryStore } = await import('../../bot/storage/store.js');
+  const { grammyPort, handleWebhookUpdate } = await import('../../bot/telegram/grammy.js');
+  const i18n = createI18n();
+  const bot = createGrammyBot('123:TEST', {
+    engine: new Engine({ store: new MemoryStore(), i18n }),
+    i18n,
+    logger: createLogger('silent'),
+    apiRoot: 'http://127.0.0.1:9',
+    botInfo: BOT_INFO,
+  });
+  const sent: string[] = [];
+  const reply = { used: false, send: (json: string) => void sent.push(json) };
+  // Port 9 (discard) refuses: the HTTP call fails, and the port swallows it.
+  const port = grammyPort(bot.api, bot.api, reply);
+  await port.answerCallback('q1', '好', { final: true });
+  expect(reply.used).toBe(true);
+  expect(sent.map((j) => JSON.parse(j) as unknown)).toEqual([
+    { callback_query_id: 'q1', text: '好', method: 'answerCallbackQuery' },
+  ]);
+  expect(typeof handleWebhookUpdate).toBe('function');
 });
