@@ -151,7 +151,7 @@ export class Engine {
       stored = await this.#store.get(key);
       if (update) processed = await this.#store.hasUpdate(update, key);
     }
-    const input = { asOf, lang, ...(this.#policy ? { policy: this.#policy } : {}) };
+    const input = this.#policy ? { asOf, lang, policy: this.#policy } : { asOf, lang };
     if (stored === undefined)
       return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
     if (useLive && live.seq === (stored.seq ?? 0) && stored.v === MACHINE_VERSION)
@@ -191,7 +191,9 @@ export class Engine {
   }
 
   #record(snapshot: ConsultationSnapshot, seq: number, meta: Meta): StoredConversation {
-    return { ...storeConversation(snapshot), seq, ...(Object.keys(meta).length ? { meta } : {}) };
+    const stored = storeConversation(snapshot);
+    for (const _ in meta) return { ...stored, seq, meta };
+    return { ...stored, seq };
   }
 
   /**
@@ -221,11 +223,12 @@ export class Engine {
       isLang(lang) ? lang : DEFAULT_LANG,
       update,
     );
-    const base = { loaded, meta, duplicate: false, stale: false, erased: false };
-    if (processed) return { ...base, view: viewOf(snapshot), seq, duplicate: true };
+    if (processed)
+      return { loaded, meta, duplicate: true, stale: false, erased: false, view: viewOf(snapshot), seq };
     if ('choice' in input && input.seq !== undefined && input.seq !== seq) {
       // A button of an older view (or of a conversation since restarted): change nothing, say so.
-      return { ...base, view: { ...viewOf(snapshot), notice: text('notice.moved-on') }, seq, stale: true };
+      const view = { ...viewOf(snapshot), notice: text('notice.moved-on') };
+      return { loaded, meta, duplicate: false, stale: true, erased: false, view, seq };
     }
     // The view of the loaded state is needed only to read typed text against its choices.
     const event: ConsultationEvent | undefined =
@@ -245,11 +248,20 @@ export class Engine {
     const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
     if (update) {
       if (!(await this.#store.commit(key, stored, update)))
-        return { ...base, view: viewOf(snapshot), seq, duplicate: true };
+        return { loaded, meta, duplicate: true, stale: false, erased: false, view: viewOf(snapshot), seq };
     } else if (stored) await this.#store.set(key, stored);
     else await this.#store.delete(key);
     this.#keep(key, seq + 1, erased ? undefined : next, stored, update !== undefined);
-    return { ...base, view, erased, seq: erased ? 0 : seq + 1, meta: nextMeta };
+    // The same keys in the same order as the other turns (one object shape).
+    return {
+      loaded,
+      meta: nextMeta,
+      duplicate: false,
+      stale: false,
+      erased,
+      view,
+      seq: erased ? 0 : seq + 1,
+    };
   }
 
   /**
