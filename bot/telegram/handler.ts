@@ -210,7 +210,6 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { engine, i18n, port } = deps;
   const { chatId, input } = update;
   const lang = langOf(update.languageCode, deps.defaultLang);
-  const say = (key: string) => sayTo(port, chatId, lang, i18n, key);
   const updateRef =
     update.updateId !== undefined ? { bot: deps.botId ?? 'telegram', id: update.updateId } : undefined;
   // A reply that changes no conversation is sent once, even if Telegram delivers the update twice.
@@ -219,17 +218,23 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   if (!update.private) {
     if (input.kind !== 'command' && input.kind !== 'callback') return { kind: input.kind };
     if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
-    await say('telegram.private-only');
+    await sayTo(port, chatId, lang, i18n, 'telegram.private-only');
     return { kind: input.kind };
   }
   const rate = deps.rateLimiter?.check(chatId) ?? 'ok';
   if (rate !== 'ok') {
-    if (rate === 'warn') await say('telegram.slow-down');
+    if (rate === 'warn') await sayTo(port, chatId, lang, i18n, 'telegram.slow-down');
     return { kind: input.kind, limited: true };
   }
   if (input.kind === 'edited' || input.kind === 'unsupported') {
     if (!(await firstDelivery())) return redelivered(deps, chatId, input.kind);
-    await say(input.kind === 'edited' ? 'telegram.edited' : 'telegram.unsupported');
+    await sayTo(
+      port,
+      chatId,
+      lang,
+      i18n,
+      input.kind === 'edited' ? 'telegram.edited' : 'telegram.unsupported',
+    );
     return { kind: input.kind };
   }
 
@@ -252,7 +257,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     turn = await engine.send(key, engineInput, lang, options);
   } catch {
     // The store is busy, full or read-only: nothing was written (one transaction per update).
-    await say('telegram.try-again');
+    await sayTo(port, chatId, lang, i18n, 'telegram.try-again');
     return { kind: input.kind, storeFailed: true };
   }
   if (turn.duplicate) return redelivered(deps, chatId, input.kind, turn.view.state);
@@ -294,24 +299,27 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
       split = sent !== undefined && chunks.length > 1;
     }
     if (!turn.erased) {
-      const { [KEYBOARD]: _old, [KEYBOARD_SPLIT]: _split, ...rest } = turn.meta;
-      const meta: Meta =
-        sent === undefined
-          ? rest
-          : split
-            ? { ...rest, [KEYBOARD]: sent, [KEYBOARD_SPLIT]: 1 }
-            : { ...rest, [KEYBOARD]: sent };
-      if (!sameMeta(meta, turn.meta)) await engine.remember(key, meta);
+      // The channel's other entries, then the message that shows the keyboard.
+      const old = turn.meta;
+      const meta: Record<string, string | number> = {};
+      for (const name in old)
+        if (name !== KEYBOARD && name !== KEYBOARD_SPLIT && Object.hasOwn(old, name))
+          meta[name] = old[name] as string | number;
+      if (sent !== undefined) {
+        meta[KEYBOARD] = sent;
+        if (split) meta[KEYBOARD_SPLIT] = 1;
+      }
+      if (!sameMeta(meta, old)) await engine.remember(key, meta);
     }
     // Buttons that have done their job (the tapped message's when it was not edited, and the last
     // question's when it was answered by typing) are removed, so old buttons don't linger. The last
     // removal is the update's final call when no spinner is to be answered.
-    const stale = [tapped, previous].filter(
-      (id, i, all): id is number =>
-        typeof id === 'number' && id !== sent && !(edited && id === tapped) && all.indexOf(id) === i,
-    );
-    for (const [i, id] of stale.entries())
-      await port.removeKeyboard(chatId, id, i === stale.length - 1 && input.kind !== 'callback' ? FINAL : {});
+    const first = typeof tapped === 'number' && tapped !== sent && !edited ? tapped : undefined;
+    const second =
+      typeof previous === 'number' && previous !== sent && previous !== tapped ? previous : undefined;
+    const last = input.kind !== 'callback' ? FINAL : {};
+    if (first !== undefined) await port.removeKeyboard(chatId, first, second === undefined ? last : {});
+    if (second !== undefined) await port.removeKeyboard(chatId, second, last);
   } catch (error) {
     return {
       kind: input.kind,
