@@ -9,7 +9,7 @@
  * calls wait for a free one. An idle connection is closed after {@link IDLE_MS}. A kept-alive
  * connection that the server closed before answering anything is tried once more on a new one.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { JsonPost } from './fetch.js';
 
@@ -244,7 +244,13 @@ export function createRawPost(connections = 64): JsonPost {
 
   const open = (pool: Pool): Conn => {
     const socket = pool.secure
-      ? tlsConnect({ host: pool.host, port: pool.port, servername: pool.host, ALPNProtocols: ['http/1.1'] })
+      ? tlsConnect({
+          host: pool.host,
+          port: pool.port,
+          // SNI takes a name, not an address (the certificate is still checked against the host).
+          ...(isIP(pool.host) ? {} : { servername: pool.host }),
+          ALPNProtocols: ['http/1.1'],
+        })
       : netConnect({ host: pool.host, port: pool.port });
     socket.setNoDelay(true);
     pool.open++;
