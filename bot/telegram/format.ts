@@ -54,6 +54,14 @@ const BLOCK_HTML = {};
  */
 export function viewHtml(view: View, renderer: Renderer): string {
   const memo = renderMemo(renderer, BLOCK_HTML);
+  // A frozen list of frozen blocks (a question's prompt) is kept whole, when there is no notice.
+  const whole = memo !== undefined && view.notice === undefined && Object.isFrozen(view.blocks);
+  if (whole) {
+    const known = memo.values.get(view.blocks);
+    if (known !== undefined) return known;
+  }
+  const missesBefore = memo?.misses ?? 0;
+  let allFrozen = true;
   let html = view.notice ? perLine('i', escapeHtml(renderer.render(view.notice))) : undefined;
   for (const b of view.blocks) {
     let line: string | undefined;
@@ -64,10 +72,15 @@ export function viewHtml(view: View, renderer: Renderer): string {
         line = blockHtml(b, renderer);
         if (memo.misses === misses) memo.values.set(b, line);
       }
-    } else line = blockHtml(b, renderer);
+    } else {
+      allFrozen = false;
+      line = blockHtml(b, renderer);
+    }
     html = html === undefined ? line : `${html}\n${line}`;
   }
-  return html === undefined ? '' : html.trim();
+  const out = html === undefined ? '' : html.trim();
+  if (whole && allFrozen && memo.misses === missesBefore) memo.values.set(view.blocks, out);
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { answerEvent } from '../../bench/dialogue.js';
 import { generateProfiles, mulberry32 } from '../../bench/profiles.js';
 import { createI18n, createRenderer, LANGUAGES } from '../../bot/i18n.js';
-import { keyboardOf, SPLIT_AT, splitMessage } from '../../bot/telegram/format.js';
+import { keyboardOf, SPLIT_AT, splitMessage, viewHtml } from '../../bot/telegram/format.js';
 import { stepConversation } from '../../machines/conversation.js';
 import type { QuestionId } from '../../machines/questions.js';
 import type { View } from '../../machines/view.js';
@@ -53,8 +53,8 @@ describe('splitMessage of a text that fits in one message', () => {
   });
 });
 
-describe('keyboardOf with frozen choices', () => {
-  test('labels rendered once per language equal fresh ones', () => {
+describe('viewHtml and keyboardOf of shared question parts', () => {
+  test('HTML and labels rendered once per language equal fresh ones', () => {
     const i18n = createI18n();
     const views: View[] = [viewOf(consented())];
     for (const input of generateProfiles(30, AS_OF, 3)) {
@@ -70,9 +70,26 @@ describe('keyboardOf with frozen choices', () => {
     for (const lang of LANGUAGES)
       for (const view of views) {
         expect(view.choices.every((c) => Object.isFrozen(c)) || view.kind !== 'question').toBe(true);
+        const html = viewHtml(structuredClone(view), createRenderer(lang, i18n));
+        expect(viewHtml(view, createRenderer(lang, i18n))).toBe(html);
+        expect(viewHtml(view, createRenderer(lang, i18n))).toBe(html);
         const fresh = keyboardOf(structuredClone(view), 3, createRenderer(lang, i18n));
         expect(keyboardOf(view, 3, createRenderer(lang, i18n))).toEqual(fresh);
         expect(keyboardOf(view, 3, createRenderer(lang, i18n))).toEqual(fresh);
       }
+  });
+});
+
+describe('viewHtml of a frozen list of blocks', () => {
+  test('a list holding a block that is not frozen is rendered afresh every time', () => {
+    const i18n = createI18n();
+    const block = { kind: 'line' as const, text: { key: 'consent.intro' } };
+    const blocks = Object.freeze([block]);
+    const view: View = { kind: 'question', state: 'active.interview', lang: 'en', blocks, choices: [] };
+    const first = viewHtml(view, createRenderer('en', i18n));
+    block.text = { key: 'consent.data' };
+    const second = viewHtml(view, createRenderer('en', i18n));
+    expect(second).not.toBe(first);
+    expect(second).toBe(createRenderer('en', i18n).render({ key: 'consent.data' }));
   });
 });
