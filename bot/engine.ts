@@ -191,9 +191,16 @@ export class Engine {
   }
 
   #record(snapshot: ConsultationSnapshot, seq: number, meta: Meta): StoredConversation {
-    const stored = storeConversation(snapshot);
-    for (const _ in meta) return { ...stored, seq, meta };
-    return { ...stored, seq };
+    // A new object every call (`storeConversation` builds it): completed in place rather than copied.
+    const stored = storeConversation(snapshot) as {
+      -readonly [K in keyof StoredConversation]: StoredConversation[K];
+    };
+    stored.seq = seq;
+    for (const _ in meta) {
+      stored.meta = meta;
+      break;
+    }
+    return stored;
   }
 
   /**
