@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Content types by file extension; other files are served as bytes. */
@@ -32,12 +32,20 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * The folder of the web build: `dist/web/` of this package (from `dist/bot/http/` when compiled,
- * from `bot/http/` when run from source).
+ * The folder of the web build: `dist/web/` of this package. This module runs from `dist/bot/http/`
+ * (compiled), from a chunk of the bundled CLI under `dist/bot/` or from `bot/http/` (source): the
+ * nearest folder above it named `dist`, else the nearest one holding a `package.json` (the package
+ * root), decides.
  */
 export function defaultWebRoot(): string {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
-  return basename(resolve(root)) === 'dist' ? join(root, 'web') : join(root, 'dist', 'web');
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    if (basename(dir) === 'dist') return join(dir, 'web');
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'dist', 'web');
+    if (dirname(dir) === dir) break;
+  }
+  const root = resolve(here, '../..');
+  return basename(root) === 'dist' ? join(root, 'web') : join(root, 'dist', 'web');
 }
 
 /** True when `dir` is an existing folder. */
