@@ -27,10 +27,11 @@ export interface PresentOptions {
 export const CLOSEST_SHOWN = 3;
 
 /**
- * How many shared blocks (and sections) the presenter keeps: blocks are the same for many people
- * (a heading, a condition's check, a change, a route's head on a given date), so they are made once,
- * frozen, and shared between decisions; channels may cache what they render of a frozen block by
- * identity. A bound on memory for unusual inputs: the tables are emptied when full.
+ * How many shared blocks (and sections) the presenter keeps: most blocks are the same for many people
+ * (a heading, a condition's check, a change, the steps of a case), so they are made once, frozen,
+ * and shared between decisions; channels may cache what they render of a frozen block by identity.
+ * Blocks that name the person's own dates (when a route closes) are made afresh. A bound on memory
+ * for unusual inputs: the tables are emptied when full.
  */
 export const SHARED_BLOCKS_SIZE = 20_000;
 
@@ -72,6 +73,9 @@ function sharedSection(key: string, make: () => Block[]): readonly Block[] {
   return found;
 }
 
+/** How many blocks one shared part of a decision keeps (by the rest of what they depend on). */
+const PART_KEYS_SIZE = 64;
+
 /**
  * Blocks made from a frozen part of a decision (a condition's check, a change: the rules share them
  * between decisions), by the part and a key for the rest of what the block depends on.
@@ -88,6 +92,8 @@ function sharedOf(part: object, key: string, make: () => Block): Block {
   let found = byKey.get(key);
   if (found === undefined) {
     found = deepFreeze(make());
+    // A late change names each person's closing date: a bound on what one part keeps.
+    if (byKey.size >= PART_KEYS_SIZE) byKey.clear();
     byKey.set(key, found);
   }
   return found;
