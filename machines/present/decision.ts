@@ -431,7 +431,8 @@ const BASIS = Object.freeze({});
  * alternatives, warnings, the credit review; or the closest routes and their changes); every route
  * with its conditions; the settlement advice; steps; materials; notes; who submits; basis and
  * readings; later changes; the disclaimer. With `approximateAge`, a warning that the dates rest on an
- * estimated birth date.
+ * estimated birth date. The list is the caller's; most blocks in it are shared between decisions and
+ * frozen (see {@link SHARED_BLOCKS_SIZE}): copy a block before changing it.
  */
 export function presentDecision(decision: Decision, options: PresentOptions = {}): Block[] {
   return [
