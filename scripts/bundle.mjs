@@ -7,12 +7,16 @@
  * Usage: `node scripts/bundle.mjs` (part of `npm run build`, after tsc).
  */
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const OUT = 'dist/bot';
+/** The package root (paths below are relative to it, whatever the working directory). */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT = `${ROOT}dist/bot`;
 
 await rm(`${OUT}/chunks`, { recursive: true, force: true });
 await build({
+  absWorkingDir: ROOT,
   entryPoints: { cli: 'bot/cli.ts' },
   outdir: OUT,
   chunkNames: 'chunks/[name]-[hash]',
@@ -27,11 +31,12 @@ await build({
   banner: {
     js: "import { createRequire as __luohuRequire } from 'node:module'; const require = __luohuRequire(import.meta.url);",
   },
-  // Minified: less to read and parse at each start (measured ~10% faster to the first getUpdates).
-  // Stack traces point into the bundle; `node --enable-source-maps dist/bot/cli.js` maps them back
-  // to the sources through the linked maps (which cost nothing at start-up otherwise).
-  minify: true,
+  // Not minified: it measured no faster to start (V8 parses lazily), and stack traces keep readable
+  // names. They point into the bundle; `node --enable-source-maps dist/bot/cli.js` maps them back to
+  // the sources through the linked maps (which cost nothing at start-up otherwise). The maps name the
+  // source files without copying them (a third of the size; the positions are all a trace needs).
   sourcemap: 'linked',
+  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
 });
