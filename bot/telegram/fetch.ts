@@ -1,6 +1,7 @@
 /**
- * A small `fetch` for grammY's API client. grammY's default client on Node (node-fetch) costs more
- * CPU per Bot API call than the rest of an update, and a bot makes about one call per update.
+ * A small `fetch` for grammY's API client, and a lean JSON `POST` for the calls made on every update.
+ * grammY's default client on Node (node-fetch) costs more CPU per Bot API call than the rest of an
+ * update, and a bot makes about one call per update.
  *
  * Calls go over `node:http`/`node:https` with keep-alive agents until {@link LightClient.upgrade}
  * has loaded undici, whose `request` costs about a third less CPU per call again; undici takes
@@ -10,7 +11,6 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { createRawPost } from './raw-http.js';
 
 /** The part of a `fetch` request grammY gives. */
 export interface LightRequestInit {
@@ -41,10 +41,7 @@ export type JsonPost = (url: string, body: string, timeoutMs: number) => Promise
 /** A {@link LightFetch} that can move to undici. */
 export interface LightClient {
   readonly fetch: LightFetch;
-  /**
-   * The lean path of a Bot API call with a JSON payload, without a `fetch` response in between
-   * (`raw-http.ts`, from the start: it needs no upgrade).
-   */
+  /** The lean path of a Bot API call with a JSON payload, without a `fetch` response in between. */
   readonly postJson: JsonPost;
   /** Loads undici and sends the calls after it through undici (stays on `node:http` if it fails). */
   upgrade(): Promise<void>;
@@ -72,7 +69,13 @@ const responseOf = (status: number, text: string): LightResponse => ({
 
 interface Transport {
   readonly send: LightFetch;
+  readonly postJson: JsonPost;
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** The error of a call that got no answer in time. */
+const timedOut = (timeoutMs: number) => new Error(`Bot API: no answer in time (${timeoutMs} ms)`);
 
 /** Requests over `node:http`/`node:https`, keep-alive. */
 function nodeHttp(connections: number): Transport {
@@ -106,7 +109,16 @@ function nodeHttp(connections: number): Transport {
       req.end(body);
     });
   };
-  return { send };
+  const postJson: JsonPost = async (url, body, timeoutMs) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await send(url, { method: 'POST', headers: JSON_HEADERS, body, signal });
+      return await response.json();
+    } catch (error) {
+      throw signal.aborted ? timedOut(timeoutMs) : error;
+    }
+  };
+  return { send, postJson };
 }
 
 /** Requests with undici's `request` (a pool of keep-alive connections per origin). */
@@ -124,7 +136,23 @@ async function undiciRequest(connections: number): Promise<Transport> {
     });
     return responseOf(response.statusCode, await response.body.text());
   };
-  return { send };
+  const postJson: JsonPost = async (url, body, timeoutMs) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body,
+        signal,
+        dispatcher,
+      });
+      // Read as text first: a body that is not JSON (a proxy's HTML error page) is a SyntaxError.
+      return JSON.parse(await response.body.text());
+    } catch (error) {
+      throw signal.aborted ? timedOut(timeoutMs) : error;
+    }
+  };
+  return { send, postJson };
 }
 
 /** Creates a client on `node:http`; call {@link LightClient.upgrade} once the bot has started. */
@@ -140,7 +168,7 @@ export function createLightClient(options: LightClientOptions = {}): LightClient
         return (await fetch(url, { ...init, duplex: 'half' } as RequestInit)) as LightResponse;
       return current.send(url, init);
     },
-    postJson: createRawPost(connections),
+    postJson: (url, body, timeoutMs) => current.postJson(url, body, timeoutMs),
     upgrade() {
       upgrading ??= undiciRequest(connections).then(
         (faster) => {
