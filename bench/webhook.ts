@@ -1,6 +1,6 @@
 /**
  * 4. The webhook over HTTP on loopback: `luohu serve` in webhook mode (a child process: the real
- * server of `bot/serve.ts`, its gate, grammY's `webhookCallback`, SQLite in a temporary directory)
+ * server of `bot/serve.ts`, its gate and webhook adapter (`grammyWebhook`), SQLite in a temporary directory)
  * with its Bot API at a local stub; autocannon posts updates at 40 connections, each with the secret
  * header. The updates are whole consultations of many chats, made as Telegram's client would make
  * them: a chat's next message is sent once the bot has answered the last one, and a tap presses a
