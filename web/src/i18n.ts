@@ -1,187 +1,49 @@
 /**
- * The page's and the widget's own chrome (buttons, panel titles, the command menu), in zh-CN and en.
- * Everything the consultation says comes rendered from the API; nothing here is advice.
+ * The page's and the widget's own chrome (buttons, panel titles, the command menu), in zh-CN and en:
+ * the `web` and `command` sentences of `locales/`, bundled in by Vite (only those two parts of the
+ * files). Everything the consultation says comes rendered from the API; nothing here is advice.
  */
+import { command as enCommand, web as enWeb } from '../../locales/en.json';
+import { command as zhCommand, web as zhWeb } from '../../locales/zh-CN.json';
 import type { Command, Lang } from './types.js';
 
-const zh = {
-  // The chat (page and widget), in the conversation's language.
-  'chat.placeholder': '输入回答或命令…',
-  'chat.send': '发送',
-  'chat.menu': '菜单',
-  'chat.commands': '命令',
-  'chat.error': '出错了：{error}',
-  'command.restart': '清空回答，从头开始',
-  'command.back': '回到上一题',
-  'command.summary': '查看并修改已答内容',
-  'command.language': '切换语言（中文 / English）',
-  'command.delete': '删除您的全部数据',
-  'command.help': '使用说明和全部命令',
-  // The widget.
-  'widget.open': '打开落户咨询',
-  'widget.close': '关闭',
-  'widget.title': '深圳落户自测',
-  'widget.poweredBy': '由 Luohu 提供',
-  // The staff page.
-  'page.title': '对话模拟器',
-  'page.subtitle': '员工测试用',
-  'page.lang': '起始语言',
-  'page.asOf': '判定日期',
-  'page.new': '新对话',
-  'page.export': '导出脚本',
-  'page.exportJson': '导出 JSON',
-  'page.load': '载入脚本',
-  'page.stop': '停止回放',
-  'page.speed': '回放间隔',
-  'page.key': 'API 密钥',
-  'page.keyHint': '本机员工模式不需要密钥',
-  'page.ui': 'English',
-  'page.session': '会话',
-  'page.state': '状态',
-  'page.question': '当前问题',
-  'page.seq': '轮次',
-  'page.policy': '政策版本',
-  'page.tab.decision': '判定',
-  'page.tab.profile': '资料',
-  'page.tab.transcript': '记录',
-  'page.tab.stored': '存储',
-  'page.noDecision': '还没有判定：先回答出生日期和学历。',
-  'page.provisional': '临时判定：未答的问题按最不利的值计算',
-  'page.langShort': '语言',
-  'page.verdict': '结论',
-  'page.route': '途径',
-  'page.settlement': '落户方式',
-  'page.age': '年龄',
-  'page.warnings': '提示',
-  'page.routes': '各途径与条件',
-  'page.until': '截止 {date}',
-  'page.noLimit': '无年龄限制',
-  'page.closedOn': '{date} 起因年龄关闭',
-  'page.unreachable': '已无法达成',
-  'page.condition': '条件',
-  'page.value': '实际',
-  'page.threshold': '要求',
-  'page.clause': '依据',
-  'page.changes': '怎样才能满足',
-  'page.options': '落户方式',
-  'page.notes': '说明与解读',
-  'page.answers': '已收集的回答',
-  'page.noAnswers': '还没有回答。',
-  'page.unknown': '不确定（按保守值）',
-  'page.approximate': '出生日期由年龄推算',
-  'page.profile': '用于判定的资料',
-  'page.noProfile': '资料还不完整，暂不能判定。',
-  'page.steps': '{count} 步',
-  'page.noSteps': '还没有消息。导出的脚本会记录每一步和它之后应当成立的条件。',
-  'page.replaying': '正在回放“{name}”',
-  'page.replayPass': '回放通过：{passed}/{total} 项期望成立',
-  'page.replayFail': '回放失败：{failed} 项期望不成立（共 {total} 项）',
-  'page.replayStopped': '回放已停止',
-  'page.scriptError': '脚本无法读取：',
-  'page.expected': '期望',
-  'page.actual': '实际',
-  'page.start': '开始',
-  'page.notChecked': '页面无法核对提示的键名，只核对是否有提示',
-  'page.exported': '已导出 {file}',
-  'page.apiError': '无法连接 API：{error}',
-  'page.debugError': '调试信息不可用：{error}',
-} as const;
+/** The dotted paths of the sentences under a nested object, e.g. `page.tab.decision`. */
+type Paths<T> = {
+  [K in keyof T & string]: T[K] extends string ? K : `${K}.${Paths<T[K]>}`;
+}[keyof T & string];
 
-export type ChromeKey = keyof typeof zh;
+/** A sentence of the page's chrome: a path under `web` in `locales/*.json`. */
+export type ChromeKey = Paths<typeof zhWeb>;
 
-const en: Record<ChromeKey, string> = {
-  'chat.placeholder': 'Type an answer or a command…',
-  'chat.send': 'Send',
-  'chat.menu': 'Menu',
-  'chat.commands': 'Commands',
-  'chat.error': 'Something went wrong: {error}',
-  'command.restart': 'Clear your answers and start over',
-  'command.back': 'Go back to the previous question',
-  'command.summary': 'Review and change your answers',
-  'command.language': 'Switch language (中文 / English)',
-  'command.delete': 'Erase all your data',
-  'command.help': 'How to use it, and all commands',
-  'widget.open': 'Open the settlement consultation',
-  'widget.close': 'Close',
-  'widget.title': 'Shenzhen settlement self-check',
-  'widget.poweredBy': 'Powered by Luohu',
-  'page.title': 'Dialogue simulator',
-  'page.subtitle': 'for staff testing',
-  'page.lang': 'Start in',
-  'page.asOf': 'Decide as of',
-  'page.new': 'New session',
-  'page.export': 'Export script',
-  'page.exportJson': 'Export JSON',
-  'page.load': 'Load script',
-  'page.stop': 'Stop replay',
-  'page.speed': 'Replay delay',
-  'page.key': 'API key',
-  'page.keyHint': 'Not needed in local staff mode',
-  'page.ui': '中文',
-  'page.session': 'Session',
-  'page.state': 'State',
-  'page.question': 'Question',
-  'page.seq': 'Turn',
-  'page.policy': 'Policy',
-  'page.tab.decision': 'Decision',
-  'page.tab.profile': 'Profile',
-  'page.tab.transcript': 'Transcript',
-  'page.tab.stored': 'Stored',
-  'page.noDecision': 'No decision yet: answer the birth date and the education first.',
-  'page.provisional': 'Provisional: questions not yet answered count at their least favourable value',
-  'page.langShort': 'Language',
-  'page.verdict': 'Verdict',
-  'page.route': 'Route',
-  'page.settlement': 'Settlement',
-  'page.age': 'Age',
-  'page.warnings': 'Warnings',
-  'page.routes': 'Routes and conditions',
-  'page.until': 'until {date}',
-  'page.noLimit': 'no age limit',
-  'page.closedOn': 'closed by age from {date}',
-  'page.unreachable': 'can no longer be met',
-  'page.condition': 'Condition',
-  'page.value': 'Has',
-  'page.threshold': 'Asks',
-  'page.clause': 'Clause',
-  'page.changes': 'What would open it',
-  'page.options': 'Settlement options',
-  'page.notes': 'Notes and readings',
-  'page.answers': 'Answers collected',
-  'page.noAnswers': 'No answers yet.',
-  'page.unknown': 'not sure (cautious value)',
-  'page.approximate': 'birth date derived from an age',
-  'page.profile': 'Profile used for the decision',
-  'page.noProfile': 'The profile is not complete yet; no decision.',
-  'page.steps': '{count} steps',
-  'page.noSteps': 'No messages yet. The exported script records each step and what must hold after it.',
-  'page.replaying': 'Replaying “{name}”',
-  'page.replayPass': 'Replay passed: {passed}/{total} expectations hold',
-  'page.replayFail': 'Replay failed: {failed} of {total} expectations do not hold',
-  'page.replayStopped': 'Replay stopped',
-  'page.scriptError': 'The script cannot be read:',
-  'page.expected': 'expected',
-  'page.actual': 'got',
-  'page.start': 'start',
-  'page.notChecked': 'the page cannot see notice keys; it checks that a notice is shown',
-  'page.exported': 'Exported {file}',
-  'page.apiError': 'Cannot reach the API: {error}',
-  'page.debugError': 'Debug information unavailable: {error}',
+interface Chrome {
+  readonly web: unknown;
+  readonly command: Readonly<Record<string, { readonly description: string }>>;
+}
+
+const DICTIONARY: Readonly<Record<Lang, Chrome>> = {
+  'zh-CN': { web: zhWeb, command: zhCommand },
+  en: { web: enWeb, command: enCommand },
 };
 
-const DICTIONARY: Readonly<Record<Lang, Readonly<Record<ChromeKey, string>>>> = { 'zh-CN': zh, en };
+/** The sentence at a dotted path (the key itself if there is none: a missing sentence shows). */
+function lookup(tree: unknown, key: string): string {
+  let node = tree;
+  for (const part of key.split('.'))
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  return typeof node === 'string' ? node : key;
+}
 
-/** A chrome string in `lang`, with `{name}` placeholders filled. */
+/** A chrome string in `lang`, with `{{name}}` placeholders filled. */
 export function t(
   lang: Lang,
   key: ChromeKey,
   params: Readonly<Record<string, string | number>> = {},
 ): string {
-  return DICTIONARY[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
+  return lookup(DICTIONARY[lang].web, key).replace(/\{\{(\w+)\}\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );
 }
 
 /** The command menu's description of a command. */
 export const commandDescription = (lang: Lang, command: Command): string =>
-  t(lang, `command.${command}` as ChromeKey);
+  DICTIONARY[lang].command[command]?.description ?? command;
