@@ -3,18 +3,33 @@
  * and turns every failure into one plain line and a non-zero exit code, never a stack trace.
  */
 import { Command, CommanderError, Option } from 'commander';
+import en from '../locales/en.json' with { type: 'json' };
+import zh from '../locales/zh-CN.json' with { type: 'json' };
 import type { SimulateOptions } from './commands/simulate.js';
 import { processIO } from './io.js';
+
+type CliSentences = typeof en.cli;
+
+/**
+ * The help's language, from the locale of the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`):
+ * Chinese for `zh…`, English otherwise (operators' shells are often `C`/`POSIX`).
+ */
+export function helpLanguage(env: NodeJS.ProcessEnv = process.env): 'zh-CN' | 'en' {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
 
 // Each command's module is imported when that command runs, so `luohu serve` starts without
 // loading the checker's output, the simulator or YAML (start-up time).
 
-/** Builds the program; `exit` receives the exit code of the command that ran. */
-export function createProgram(exit: (code: number) => void): Command {
+/**
+ * Builds the program; `exit` receives the exit code of the command that ran. Its help is in the
+ * language of `env`'s locale ({@link helpLanguage}), from `locales/` (`cli.*`).
+ */
+export function createProgram(exit: (code: number) => void, env: NodeJS.ProcessEnv = process.env): Command {
+  const help: CliSentences = helpLanguage(env) === 'zh-CN' ? zh.cli : en.cli;
   const program = new Command('luohu')
-    .description(
-      'Shenzhen talent settlement (秒批) consultation: eligibility check, dialogue and chat channels',
-    )
+    .description(help.description)
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError(false)
     .exitOverride()
@@ -22,12 +37,12 @@ export function createProgram(exit: (code: number) => void): Command {
 
   program
     .command('check')
-    .description('decide a profile (JSON from FILE, or standard input) per the check contract')
-    .argument('[file]', 'a profile or an array of profiles as JSON; "-" or absent: standard input')
-    .option('--json', 'print the decision as JSON')
-    .option('--as-of <date>', 'decision date YYYY-MM-DD (default: today in Asia/Shanghai)')
-    .addOption(new Option('--lang <lang>', 'language of the explanation: zh-CN or en').default(undefined))
-    .option('--policy <id>', 'policy edition (default: shenzhen-2019)')
+    .description(help.check.description)
+    .argument('[file]', help.check.file)
+    .option('--json', help.check.json)
+    .option('--as-of <date>', help.check.asOf)
+    .addOption(new Option('--lang <lang>', help.check.lang).default(undefined))
+    .option('--policy <id>', help.check.policy)
     .action(async (file: string | undefined, options) => {
       const { runCheck } = await import('./commands/check.js');
       exit(await runCheck(file, options, processIO));
@@ -37,13 +52,13 @@ export function createProgram(exit: (code: number) => void): Command {
     const command = program
       .command(name, { isDefault: name === 'start' })
       .description(description)
-      .option('--lang <lang>', 'language: zh-CN (default) or en')
-      .option('--as-of <date>', 'decide for this date YYYY-MM-DD (default: today in Asia/Shanghai)');
+      .option('--lang <lang>', help.dialogue.lang)
+      .option('--as-of <date>', help.dialogue.asOf);
     if (extra)
       command
-        .option('--script <files...>', 'replay dialogue scripts (YAML or JSON) and report any mismatch')
-        .option('--record <file>', 'save this session as a dialogue script')
-        .option('--jsonl', 'machine mode: one message per line in, one JSON view per line out');
+        .option('--script <files...>', help.simulate.script)
+        .option('--record <file>', help.simulate.record)
+        .option('--jsonl', help.simulate.jsonl);
     command.action(async (options: SimulateOptions) => {
       const run =
         name === 'start'
@@ -52,20 +67,14 @@ export function createProgram(exit: (code: number) => void): Command {
       exit(await run(options, processIO));
     });
   };
-  simulate('simulate', 'chat with the consultation in the terminal, or replay/record dialogue scripts', true);
-  simulate(
-    'start',
-    'what `npm start` runs: the Telegram bot if TELEGRAM_BOT_TOKEN is set, else the simulator',
-    false,
-  );
+  simulate('simulate', help.simulate.description, true);
+  simulate('start', help.start.description, false);
 
   program
     .command('serve')
-    .description(
-      'run the Telegram bot (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set) and/or the HTTP API',
-    )
-    .option('--framework <name>', 'grammy (default) or telegraf')
-    .option('--http', 'run the HTTP API (LUOHU_HTTP_HOST:LUOHU_HTTP_PORT, default 127.0.0.1:8787)')
+    .description(help.serve.description)
+    .option('--framework <name>', help.serve.framework)
+    .option('--http', help.serve.http)
     .action(async (options: { framework?: string; http?: boolean }) => {
       const { runServe } = await import('./commands/serve.js');
       const code = await runServe(options, processIO);
@@ -74,8 +83,8 @@ export function createProgram(exit: (code: number) => void): Command {
 
   program
     .command('api-key')
-    .description('print a new API key for an agency, and its LUOHU_API_KEYS entry (the key is shown once)')
-    .argument('[name]', 'a name for the key: A-Z a-z 0-9 _ . - (default: agency)')
+    .description(help.apiKey.description)
+    .argument('[name]', help.apiKey.name)
     .action(async (name: string | undefined) => {
       const { runApiKey } = await import('./http/api-key.js');
       exit(runApiKey(name, processIO));
