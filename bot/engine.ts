@@ -95,6 +95,11 @@ export interface SendOptions {
   readonly update?: UpdateRef;
 }
 
+/** A loaded turn taken from the engine's live record of it (nothing read from the store). */
+function fromLive(live: Live, processed: boolean) {
+  return { snapshot: live.snapshot, loaded: 'restored' as const, seq: live.seq, meta: live.meta, processed };
+}
+
 /** Runs conversations over a {@link ConversationStore}. */
 export class Engine {
   readonly #store: ConversationStore;
@@ -138,14 +143,7 @@ export class Engine {
     if (this.#store.load) {
       const found = await this.#store.load(key, useLive ? { update, seq: live.seq } : { update });
       processed = found.processed;
-      if (found.found && 'unchanged' in found && useLive)
-        return {
-          snapshot: live.snapshot,
-          loaded: 'restored' as const,
-          seq: live.seq,
-          meta: live.meta,
-          processed,
-        };
+      if (found.found && 'unchanged' in found && useLive) return fromLive(live, processed);
       stored = found.found && 'conversation' in found ? found.conversation : undefined;
     } else {
       stored = await this.#store.get(key);
@@ -156,13 +154,7 @@ export class Engine {
       return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
     if (useLive && live.seq === (stored.seq ?? 0) && stored.v === MACHINE_VERSION)
       // The snapshot this process stored last for this turn: no need to parse and check it again.
-      return {
-        snapshot: live.snapshot,
-        loaded: 'restored' as const,
-        seq: live.seq,
-        meta: live.meta,
-        processed,
-      };
+      return fromLive(live, processed);
     const restored = restoreConversation(stored, asOf, input);
     return {
       snapshot: restored.snapshot,

@@ -61,6 +61,19 @@ export function mergeResources(base: ResourceTree, extra: ResourceTree | undefin
 const OWN_INSTANCES = new WeakSet<I18n>();
 
 /**
+ * The i18next options `createI18n` initialises its instances with (all but the resources):
+ * synchronous, zh-CN first and as the fallback, no HTML escaping (channels escape what they send).
+ */
+export const I18NEXT_OPTIONS = {
+  initAsync: false,
+  lng: DEFAULT_LANG,
+  fallbackLng: DEFAULT_LANG,
+  supportedLngs: [...LANGUAGES],
+  returnNull: false,
+  interpolation: { escapeValue: false },
+} as const;
+
+/**
  * Creates an initialised i18next instance with Luohu's sentences (initialised synchronously: it can
  * be used as soon as this returns). `overrides` replace sentences per language, e.g.
  * `createI18n({ en: { check: { disclaimer: '...' } } })`.
@@ -69,12 +82,7 @@ export function createI18n(overrides: LocaleOverrides = {}): I18n {
   const instance = i18next.createInstance();
   OWN_INSTANCES.add(instance);
   void instance.init({
-    initAsync: false,
-    lng: DEFAULT_LANG,
-    fallbackLng: DEFAULT_LANG,
-    supportedLngs: [...LANGUAGES],
-    returnNull: false,
-    interpolation: { escapeValue: false },
+    ...I18NEXT_OPTIONS,
     resources: Object.fromEntries(
       LANGUAGES.map((lang) => [lang, { translation: mergeResources(LOCALES[lang], overrides[lang]) }]),
     ),

@@ -10,7 +10,7 @@ import { consultationScripts } from '../../bench/workload.js';
 import {
   createI18n,
   createRenderer,
-  DEFAULT_LANG,
+  I18NEXT_OPTIONS,
   type I18n,
   LANGUAGES,
   type Lang,
@@ -31,12 +31,7 @@ import { AS_OF } from '../machines/support.js';
 function referenceI18n(): I18n {
   const instance = i18next.createInstance();
   void instance.init({
-    initAsync: false,
-    lng: DEFAULT_LANG,
-    fallbackLng: DEFAULT_LANG,
-    supportedLngs: [...LANGUAGES],
-    returnNull: false,
-    interpolation: { escapeValue: false },
+    ...I18NEXT_OPTIONS,
     resources: Object.fromEntries(LANGUAGES.map((lang) => [lang, { translation: LOCALES[lang] }])),
   });
   return instance;
@@ -144,10 +139,7 @@ describe('compiled sentences', () => {
     const instance = i18next.createInstance();
     const { months: _months, ...common } = LOCALES.en.common as ResourceTree;
     void instance.init({
-      initAsync: false,
-      lng: DEFAULT_LANG,
-      fallbackLng: DEFAULT_LANG,
-      interpolation: { escapeValue: false },
+      ...I18NEXT_OPTIONS,
       resources: {
         'zh-CN': { translation: LOCALES['zh-CN'] },
         en: { translation: { ...LOCALES.en, common } },

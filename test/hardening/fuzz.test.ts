@@ -19,6 +19,7 @@ import type { ConversationStore } from '../../bot/storage/store.js';
 import { BOT_COMMANDS } from '../../bot/telegram/handler.js';
 import { restoreConversation } from '../../machines/conversation.js';
 import { QUESTION_IDS, QUESTIONS } from '../../machines/questions.js';
+import { STICKER } from '../bot/telegram/fake-api.js';
 import { AS_OF, BOT_KEY, type Call, harness, keyboardOf, shownCalls } from './helpers.js';
 import { checkTelegramHtml } from './telegram-html.js';
 
@@ -240,15 +241,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 const media = {
   sticker: {
-    sticker: {
-      file_id: 'x',
-      file_unique_id: 'x',
-      type: 'regular',
-      width: 1,
-      height: 1,
-      is_animated: false,
-      is_video: false,
-    },
+    sticker: STICKER,
   },
   photo: { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }], caption: '1993-04-09' },
   voice: { voice: { file_id: 'v', file_unique_id: 'v', duration: 1 } },

@@ -3,6 +3,7 @@
  * updates the bot ignores, and redeliveries of updates that change no conversation.
  */
 import { describe, expect, test } from 'vitest';
+import { STICKER } from '../bot/telegram/fake-api.js';
 import { harness, sendCalls, sentence, textMsg } from './helpers.js';
 
 const failures = (h: ReturnType<typeof harness>) => h.log.records().filter((r) => r.level >= 40);
@@ -109,15 +110,7 @@ describe('a redelivered update that changes no conversation is answered once', (
           date: 0,
           chat: { id: chat, type: 'private', first_name: 'U' },
           from: { id: chat, is_bot: false, first_name: 'U' },
-          sticker: {
-            file_id: 'x',
-            file_unique_id: 'x',
-            type: 'regular',
-            width: 1,
-            height: 1,
-            is_animated: false,
-            is_video: false,
-          },
+          sticker: STICKER,
         },
       }),
     ],

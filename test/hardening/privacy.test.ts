@@ -21,6 +21,25 @@ afterEach(() => {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** A stored conversation still at the consent question (nothing personal in it). */
+const CONSENT_RECORD = {
+  v: 1,
+  policy: 'shenzhen-2019',
+  lang: 'en',
+  stage: 'consent',
+  answers: [],
+  snapshot: {},
+} as const;
+
+/** A `SqliteStore` in a temporary file on the clock `now`, closed and removed after the test. */
+function storeAt(now: () => number): SqliteStore {
+  const tmp = tempDir();
+  cleanups.push(tmp.remove);
+  const store = new SqliteStore({ file: tmp.file, now });
+  cleanups.push(() => store.close());
+  return store;
+}
+
 describe('consent', () => {
   test('recorded with the time it was given (the engine clock), kept as later answers come', async () => {
     let clock = new Date('2026-11-28T02:03:04.005Z');
@@ -166,19 +185,9 @@ describe('/delete in SQLite', () => {
 describe('retention', () => {
   test('purges at start and then every interval what was not written for `days`; stops when told', () => {
     vi.useFakeTimers();
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
     let now = Date.UTC(2026, 0, 1);
-    const store = new SqliteStore({ file: tmp.file, now: () => now });
-    cleanups.push(() => store.close());
-    const record = {
-      v: 1,
-      policy: 'shenzhen-2019',
-      lang: 'en',
-      stage: 'consent',
-      answers: [],
-      snapshot: {},
-    } as const;
+    const store = storeAt(() => now);
+    const record = CONSENT_RECORD;
     store.setSync('old', record); // day 0
     void store.commit('old', record, { bot: 'b', id: 1 });
     now += 20 * DAY;
@@ -216,19 +225,9 @@ describe('retention', () => {
   });
 
   test('processed-update records older than the cutoff are purged too', async () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
     let now = Date.UTC(2026, 0, 1);
-    const store = new SqliteStore({ file: tmp.file, now: () => now });
-    cleanups.push(() => store.close());
-    const record = {
-      v: 1,
-      policy: 'shenzhen-2019',
-      lang: 'en',
-      stage: 'consent',
-      answers: [],
-      snapshot: {},
-    } as const;
+    const store = storeAt(() => now);
+    const record = CONSENT_RECORD;
     await store.commit('a', record, { bot: 'b', id: 1 });
     now += 40 * DAY;
     await store.commit('b', record, { bot: 'b', id: 2 });

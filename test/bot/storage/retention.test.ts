@@ -29,6 +29,18 @@ function recorder(): PurgeableStore & { cutoffs: number[] } {
   };
 }
 
+/** Runs `use` on a `SqliteStore` in a temporary directory on the clock `now`; closes and removes it. */
+async function withStore(now: () => number, use: (store: SqliteStore) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'luohu-retention-'));
+  const store = new SqliteStore({ file: join(dir, 'r.sqlite'), now });
+  try {
+    await use(store);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
@@ -85,68 +97,64 @@ describe('startRetention', () => {
 
   test('purges a real store: old conversations at start, newly old ones on the timer', async () => {
     vi.useFakeTimers();
-    const dir = mkdtempSync(join(tmpdir(), 'luohu-retention-'));
     let now = NOW;
-    const store = new SqliteStore({ file: join(dir, 'r.sqlite'), now: () => now });
-    try {
-      const stored = storeConversation(startConversation({ asOf: '2026-11-28' }));
-      now = NOW - 31 * DAY;
-      await store.set('stale', stored);
-      now = NOW - 29 * DAY - 30 * 60 * 1000; // 29 days and a half hour ago
-      await store.set('ageing', stored);
-      now = NOW;
-      await store.set('fresh', stored);
+    await withStore(
+      () => now,
+      async (store) => {
+        const stored = storeConversation(startConversation({ asOf: '2026-11-28' }));
+        now = NOW - 31 * DAY;
+        await store.set('stale', stored);
+        now = NOW - 29 * DAY - 30 * 60 * 1000; // 29 days and a half hour ago
+        await store.set('ageing', stored);
+        now = NOW;
+        await store.set('fresh', stored);
 
-      const purged: number[] = [];
-      const stop = startRetention(store, { days: 30, now: () => now, onPurge: (n) => purged.push(n) });
-      expect(purged).toEqual([1]);
-      expect(await store.get('stale')).toBeUndefined();
-      expect(store.count()).toBe(2);
+        const purged: number[] = [];
+        const stop = startRetention(store, { days: 30, now: () => now, onPurge: (n) => purged.push(n) });
+        expect(purged).toEqual([1]);
+        expect(await store.get('stale')).toBeUndefined();
+        expect(store.count()).toBe(2);
 
-      now = NOW + DAY; // 'ageing' is now past 30 days
-      vi.advanceTimersByTime(DEFAULT_RETENTION_INTERVAL_MS);
-      expect(purged).toEqual([1, 1]);
-      expect(await store.get('ageing')).toBeUndefined();
-      expect(await store.get('fresh')).toBeDefined();
-      stop();
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+        now = NOW + DAY; // 'ageing' is now past 30 days
+        vi.advanceTimersByTime(DEFAULT_RETENTION_INTERVAL_MS);
+        expect(purged).toEqual([1, 1]);
+        expect(await store.get('ageing')).toBeUndefined();
+        expect(await store.get('fresh')).toBeDefined();
+        stop();
+      },
+    );
   });
 
   test('a large store is purged a slice at a time, one slice per turn of the event loop', async () => {
     vi.useFakeTimers();
-    const dir = mkdtempSync(join(tmpdir(), 'luohu-retention-'));
     let now = NOW;
-    const store = new SqliteStore({ file: join(dir, 'r.sqlite'), now: () => now });
-    try {
-      const stored = storeConversation(startConversation({ asOf: '2026-11-28' }));
-      const rows = PURGE_STEP_ROWS * 2 + 500;
-      store.transaction(() => {
-        for (let i = 0; i < rows; i++) {
-          now = i % 2 === 0 ? NOW - 40 * DAY : NOW; // every other one is old
-          store.setSync(`k${i}`, stored);
-        }
-      });
-      now = NOW;
-      const purged: number[] = [];
-      const stop = startRetention(store, { days: 30, now: () => now, onPurge: (n) => purged.push(n) });
-      // The first slice is done at once, the rest later: nothing reported until the end.
-      expect(store.count()).toBe(rows - PURGE_STEP_ROWS / 2);
-      expect(purged).toEqual([]);
-      vi.advanceTimersByTime(50);
-      expect(purged).toEqual([Math.ceil(rows / 2)]);
-      expect(store.count()).toBe(Math.floor(rows / 2));
-      expect(await store.get('k1')).toBeDefined();
-      expect(await store.get('k0')).toBeUndefined();
-      expect(await store.get(`k${rows - 2}`)).toBeUndefined(); // old, in the last slice
-      expect(await store.get(`k${rows - 1}`)).toBeDefined();
-      stop();
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await withStore(
+      () => now,
+      async (store) => {
+        const stored = storeConversation(startConversation({ asOf: '2026-11-28' }));
+        const rows = PURGE_STEP_ROWS * 2 + 500;
+        store.transaction(() => {
+          for (let i = 0; i < rows; i++) {
+            now = i % 2 === 0 ? NOW - 40 * DAY : NOW; // every other one is old
+            store.setSync(`k${i}`, stored);
+          }
+        });
+        now = NOW;
+        const purged: number[] = [];
+        const stop = startRetention(store, { days: 30, now: () => now, onPurge: (n) => purged.push(n) });
+        // The first slice is done at once, the rest later: nothing reported until the end.
+        expect(store.count()).toBe(rows - PURGE_STEP_ROWS / 2);
+        expect(purged).toEqual([]);
+        vi.advanceTimersByTime(50);
+        expect(purged).toEqual([Math.ceil(rows / 2)]);
+        expect(store.count()).toBe(Math.floor(rows / 2));
+        expect(await store.get('k1')).toBeDefined();
+        expect(await store.get('k0')).toBeUndefined();
+        expect(await store.get(`k${rows - 2}`)).toBeUndefined(); // old, in the last slice
+        expect(await store.get(`k${rows - 1}`)).toBeDefined();
+        stop();
+      },
+    );
   });
 
   test('stopping in the middle of a stepwise purge stops it', () => {

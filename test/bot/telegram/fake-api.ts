@@ -104,6 +104,17 @@ export function callbackUpdate(data: string, messageId: number, lang = 'zh-hans'
   };
 }
 
+/** A sticker as Telegram sends it (something the consultation cannot read). */
+export const STICKER = {
+  file_id: 'x',
+  file_unique_id: 'x',
+  type: 'regular',
+  width: 1,
+  height: 1,
+  is_animated: false,
+  is_video: false,
+} as const;
+
 /** A sticker (something the consultation cannot read). */
 export function stickerUpdate() {
   return {
@@ -113,15 +124,7 @@ export function stickerUpdate() {
       date: 0,
       chat: { id: 7, type: 'private', first_name: 'Test' },
       from: from('zh-hans'),
-      sticker: {
-        file_id: 'x',
-        file_unique_id: 'x',
-        type: 'regular',
-        width: 1,
-        height: 1,
-        is_animated: false,
-        is_video: false,
-      },
+      sticker: STICKER,
     },
   };
 }

@@ -10,7 +10,7 @@ import { generateProfiles } from '../../../bench/profiles.js';
 import {
   createI18n,
   createRenderer,
-  DEFAULT_LANG,
+  I18NEXT_OPTIONS,
   LANGUAGES,
   LOCALES,
   type Renderer,
@@ -104,12 +104,7 @@ describe('shared blocks', () => {
     delete check.disclaimer;
     const instance = i18next.createInstance();
     void instance.init({
-      initAsync: false,
-      lng: DEFAULT_LANG,
-      fallbackLng: DEFAULT_LANG,
-      supportedLngs: [...LANGUAGES],
-      returnNull: false,
-      interpolation: { escapeValue: false },
+      ...I18NEXT_OPTIONS,
       resources: {
         'zh-CN': { translation: LOCALES['zh-CN'] },
         en: { translation: { ...rest, check } },
