@@ -120,6 +120,7 @@ test('an update without a webhook reply: 200 with an empty body once it is done'
 
 test('a slow update: 200 after the timeout, and its late webhook reply fails', async () => {
   let late: unknown;
+  let handled = false;
   let finished!: () => void;
   const over = new Promise<void>((resolve) => {
     finished = resolve;
@@ -127,14 +128,15 @@ test('a slow update: 200 after the timeout, and its late webhook reply fails', a
   const port = await serve(
     botWith(async (ctx) => {
       await new Promise((resolve) => setTimeout(resolve, 150));
+      handled = true;
       late = await ctx.api.answerCallbackQuery('q').catch((error: unknown) => error);
       finished();
     }),
     40,
   );
-  const started = performance.now();
   const res = await post(port, tap(13));
-  expect(performance.now() - started).toBeLessThan(140);
+  // Answered at the timeout, while the update was still being handled.
+  expect(handled).toBe(false);
   expect([res.status, res.body]).toEqual([200, '']);
   await over;
   expect(late).toBeInstanceOf(Error);
