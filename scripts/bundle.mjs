@@ -25,8 +25,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native (better-sqlite3) or only loaded with `--framework telegraf`: resolved from node_modules.
-  external: ['better-sqlite3', 'telegraf'],
+  // Native (better-sqlite3), only loaded with `--framework telegraf`, or loaded after start-up by a dynamic
+  // `import` that needs its named exports (undici: bundled, it would only have a default export):
+  // resolved from node_modules.
+  external: ['better-sqlite3', 'telegraf', 'undici'],
   // The CommonJS dependencies bundled into ES modules call `require` for Node's built-ins.
   banner: {
     js: "import { createRequire as __luohuRequire } from 'node:module'; const require = __luohuRequire(import.meta.url);",
