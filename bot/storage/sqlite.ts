@@ -15,9 +15,16 @@
  * nothing; a power cut or OS crash may roll back the last few commits (it never corrupts the file).
  * Checkpoints run off the request path: in a worker thread with its own connection
  * (`checkpointer.ts`), not inside whichever commit fills the log.
+ *
+ * Group commit: the reads and writes of one turn of the event loop share one transaction, committed
+ * when the turn ends (`setImmediate`). The updates that arrive together (a polling batch, the webhook
+ * requests read in one turn) are stored by one commit, which costs about what one update's did; each
+ * write's promise resolves once that commit is done, so nothing is acknowledged before it is stored.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+// Node's own, not the global: a test's fake timers must not hold the commits back.
+import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import type { StoredConversation } from '../../machines/conversation.js';
 import { Checkpointer } from './checkpointer.js';
@@ -129,6 +136,14 @@ const SCRUB_RETRY_MS = 2;
 
 /** Something to sleep on (`Atomics.wait`) in the synchronous retry of an erasure. */
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
+/** The transaction of one turn of the event loop (see {@link SqliteStore}, group commit). */
+interface Turn {
+  /** The writes waiting for the commit: resolved after it, rejected when it fails. */
+  readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+  /** An erasure is among the writes: the log is emptied after the commit. */
+  scrub: boolean;
+}
 
 /** What the engine's look-up reads of a row: its recent update ids, and its data unless unchanged. */
 interface LoadRow {
@@ -268,6 +283,11 @@ export class SqliteStore implements ConversationStore {
   readonly #count: Database.Statement<[], number>;
   readonly #purgeRange: Database.Statement<[number, number, number]>;
   readonly #maxRowid: Database.Statement<[], number | null>;
+  readonly #begin: Database.Statement<[]>;
+  readonly #end: Database.Statement<[]>;
+  readonly #rollback: Database.Statement<[]>;
+  /** The transaction of the current turn of the event loop, if one is open (group commit). */
+  #turn: Turn | undefined;
   /**
    * The recent update ids of the conversations this store read or wrote last (raw as stored, and
    * decoded), for the one-statement commit; a stale entry only costs the slower path (the commit's
@@ -372,6 +392,10 @@ export class SqliteStore implements ConversationStore {
       );
       this.#maxRowid = this.#db.prepare<[], number | null>('SELECT max(rowid) FROM conversations').pluck();
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
+      // IMMEDIATE: the turn's first read takes the write lock, so its writes cannot find it taken.
+      this.#begin = this.#db.prepare('BEGIN IMMEDIATE');
+      this.#end = this.#db.prepare('COMMIT');
+      this.#rollback = this.#db.prepare('ROLLBACK');
     } catch (error) {
       this.#db.close();
       throw error;
@@ -384,7 +408,8 @@ export class SqliteStore implements ConversationStore {
 
   /** Copies the write-ahead log into the database when something was committed since last time. */
   #checkpoint(): void {
-    if (this.#dirty === 0 || !this.#db.open || this.#checkpointer?.alive) return;
+    // Not inside the turn's transaction: its commit counts for the next tick.
+    if (this.#dirty === 0 || !this.#db.open || this.#checkpointer?.alive || this.#turn) return;
     this.#dirty = 0;
     try {
       this.#db.pragma('wal_checkpoint(PASSIVE)');
@@ -417,6 +442,72 @@ export class SqliteStore implements ConversationStore {
       }
     }
     if (this.#dirty >= CHECKPOINT_BACKSTOP) this.#checkpoint();
+  }
+
+  /**
+   * The current turn's transaction, opened (`BEGIN IMMEDIATE`) if none is, and committed when the
+   * turn of the event loop ends. Undefined inside a transaction of the caller's
+   * ({@link SqliteStore.transaction}): the statements then belong to it.
+   */
+  #open(): Turn | undefined {
+    if (this.#turn) return this.#turn;
+    if (this.#db.inTransaction) return undefined;
+    this.#begin.run();
+    const turn: Turn = { waiters: [], scrub: false };
+    this.#turn = turn;
+    setImmediate(() => this.#flush(turn));
+    return turn;
+  }
+
+  /** Resolves once `turn` is committed (at once for statements inside the caller's transaction). */
+  #stored(turn: Turn | undefined): Promise<void> | undefined {
+    if (!turn) return undefined;
+    return new Promise((resolve, reject) => turn.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Commits `turn`'s transaction (if it is still the open one) and settles its writes. A failed
+   * commit is rolled back and fails every write of the turn: none was acknowledged, so each update is
+   * delivered again.
+   */
+  #flush(turn: Turn | undefined = this.#turn): void {
+    if (turn === undefined || this.#turn !== turn) return;
+    this.#turn = undefined;
+    try {
+      this.#end.run();
+    } catch (error) {
+      this.#abandon(turn, error);
+      return;
+    }
+    if (turn.waiters.length > 0) this.#wrote();
+    if (turn.scrub) this.#scrub();
+    for (const waiter of turn.waiters) waiter.resolve();
+  }
+
+  /** Gives up a turn whose transaction failed: rolled back, its writes failed, the caches dropped. */
+  #abandon(turn: Turn, error: unknown): void {
+    if (this.#turn === turn) this.#turn = undefined;
+    try {
+      if (this.#db.inTransaction) this.#rollback.run();
+    } catch {
+      // Rolled back already (SQLite does for some errors) or closed: nothing more to undo.
+    }
+    // Any cached window may come from a rolled-back write.
+    this.#windows.clear();
+    for (const waiter of turn.waiters) waiter.reject(error);
+  }
+
+  /**
+   * Runs a statement of the turn. When it fails in a way that made SQLite roll back the whole
+   * transaction (a full disk, an I/O error), the turn's other writes are failed too.
+   */
+  #inTurn<T>(turn: Turn | undefined, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      if (turn && this.#turn === turn && !this.#db.inTransaction) this.#abandon(turn, error);
+      throw error;
+    }
   }
 
   /** Keeps `key`'s recent update ids for the next commit (most recently used last). */
@@ -458,12 +549,14 @@ export class SqliteStore implements ConversationStore {
    * stay recorded.
    */
   setSync(key: string, conversation: StoredConversation): void {
+    this.#flush();
     this.#set.run(key, conversation.seq ?? null, this.#now(), JSON.stringify(conversation));
     this.#wrote();
   }
 
   /** Erases everything stored under `key`: the conversation and the updates recorded for it. */
   deleteSync(key: string): void {
+    this.#flush();
     this.#remove.run(key);
     this.#windows.delete(key);
   }
@@ -471,7 +564,9 @@ export class SqliteStore implements ConversationStore {
   /** {@link ConversationStore.load}: one look-up by key; the data is read only when needed. */
   async load(key: string, options: LoadOptions): Promise<Loaded> {
     const { update } = options;
-    const row = this.#load.get(options.seq ?? null, key);
+    // The turn's transaction opens here: the commit that follows a load finds it open.
+    const turn = this.#open();
+    const row = this.#inTurn(turn, () => this.#load.get(options.seq ?? null, key));
     if (row === undefined) {
       this.#windows.delete(key);
       return { found: false, processed: update !== undefined && this.#seen('unsure', update) };
@@ -505,10 +600,11 @@ export class SqliteStore implements ConversationStore {
       .some((raw) => parseWindow(raw)[update.bot]?.includes(update.id, 1));
   }
 
-  /** {@link ConversationStore.claimUpdate}. */
+  /** {@link ConversationStore.claimUpdate}: resolves once committed (group commit, see the class). */
   async claimUpdate(update: UpdateRef): Promise<boolean> {
-    const done = this.#claim.run(update.bot, update.id, this.#now()).changes > 0;
-    if (done) this.#wrote();
+    const turn = this.#open();
+    const done = this.#inTurn(turn, () => this.#claim.run(update.bot, update.id, this.#now())).changes > 0;
+    if (done) await this.#stored(turn);
     return done;
   }
 
@@ -517,6 +613,9 @@ export class SqliteStore implements ConversationStore {
    * added to its recent ids, on condition that those are still what this store last saw (then the
    * update is newer than every one recorded for the conversation, so it is not a redelivery).
    * Otherwise (a new conversation, an erasure, a possible redelivery) one transaction that looks.
+   *
+   * The statements run at once, in the turn's transaction; the promise resolves once that is
+   * committed (group commit, see the class). A redelivery resolves false at once: nothing was written.
    */
   async commit(
     key: string,
@@ -526,22 +625,29 @@ export class SqliteStore implements ConversationStore {
     const now = this.#now();
     const data = conversation === undefined ? undefined : JSON.stringify(conversation);
     const seq = conversation?.seq;
+    const turn = this.#open();
     if (data !== undefined) {
       const cached = this.#windows.get(key);
       if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
         const next = pushWindow(cached.window, update.bot, update.id, now);
         const raw = formatWindow(next);
-        if (this.#update.run(seq ?? null, now, raw, data, key, cached.raw).changes === 1) {
+        const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw);
+        if (this.#inTurn(turn, run).changes === 1) {
           this.#remember(key, raw, next);
-          this.#wrote();
+          await this.#stored(turn);
           return true;
         }
       }
     }
-    const done = this.#commitTx(key, data, seq, update, now);
-    if (done) this.#wrote();
-    if (done && data === undefined) this.#scrub();
-    return done;
+    // Inside the turn's transaction, better-sqlite3 makes this one a savepoint.
+    const done = this.#inTurn(turn, () => this.#commitTx(key, data, seq, update, now));
+    if (!done) return false;
+    if (data === undefined) {
+      if (turn) turn.scrub = true;
+      else this.#scrub();
+    }
+    await this.#stored(turn);
+    return true;
   }
 
   /**
@@ -565,15 +671,25 @@ export class SqliteStore implements ConversationStore {
     return this.getSync(key);
   }
 
-  /** {@link ConversationStore.set}. */
+  /** {@link ConversationStore.set}: resolves once committed (group commit, see the class). */
   async set(key: string, conversation: StoredConversation): Promise<void> {
-    this.setSync(key, conversation);
+    const turn = this.#open();
+    const data = JSON.stringify(conversation);
+    this.#inTurn(turn, () => this.#set.run(key, conversation.seq ?? null, this.#now(), data));
+    await this.#stored(turn);
   }
 
-  /** {@link ConversationStore.delete}: the answers are erased from the files too, not just unlinked. */
+  /**
+   * {@link ConversationStore.delete}: the answers are erased from the files too, not just unlinked.
+   * Resolves once committed and the log emptied (group commit, see the class).
+   */
   async delete(key: string): Promise<void> {
-    this.deleteSync(key);
-    this.#scrub();
+    const turn = this.#open();
+    this.#inTurn(turn, () => this.#remove.run(key));
+    this.#windows.delete(key);
+    if (turn) turn.scrub = true;
+    else this.#scrub();
+    await this.#stored(turn);
   }
 
   /**
@@ -586,6 +702,7 @@ export class SqliteStore implements ConversationStore {
    * inside it: the async ones report their errors as rejected promises, which would not roll back.
    */
   transaction<T>(fn: () => T): T {
+    this.#flush();
     return this.#db.transaction(fn)();
   }
 
@@ -641,6 +758,7 @@ export class SqliteStore implements ConversationStore {
    * it throws.
    */
   close(): void {
+    if (this.#db.open) this.#flush();
     if (this.#checkpointTimer !== undefined) clearInterval(this.#checkpointTimer);
     this.#checkpointTimer = undefined;
     // Its connection closed first, so that this one is the last and its close removes the log files.

@@ -417,3 +417,86 @@ describe('SqliteStore: processed updates kept in the conversation row', () => {
     expect(await again.hasUpdate(update(401), 'k0')).toBe(true);
   });
 });
+
+describe('SqliteStore: group commit (one transaction per turn of the event loop)', () => {
+  const BOT = 'telegram:42';
+  const update = (id: number) => ({ bot: BOT, id });
+  /** How many conversations another connection sees: only what is committed. */
+  const committed = () => raw((db) => db.prepare('SELECT count(*) FROM conversations').pluck().get());
+
+  test('the commits of one turn are stored together, and none resolves before they are', async () => {
+    const s = store();
+    const settled: number[] = [];
+    const commits = [1, 2, 3, 4, 5].map((id) =>
+      s.commit(`telegram:${id}`, { ...conversation(), seq: 1 }, update(id)).then((done) => {
+        // Whichever resolves first, all five are committed by then, in one transaction.
+        settled.push(committed() as number);
+        return done;
+      }),
+    );
+    // The statements ran (this connection reads its own writes), but nothing is committed yet.
+    expect(s.getSync('telegram:3')?.seq).toBe(1);
+    expect(committed()).toBe(0);
+    expect(await Promise.all(commits)).toEqual([true, true, true, true, true]);
+    expect(settled).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  test('a redelivery in the same turn resolves false at once; the first delivery is stored', async () => {
+    const s = store();
+    const first = s.commit('k', { ...conversation(), seq: 1 }, update(7));
+    const again = s.commit('k', { ...conversation(), seq: 2 }, update(7));
+    expect(await again).toBe(false);
+    expect(await first).toBe(true);
+    expect((await s.get('k'))?.seq).toBe(1);
+  });
+
+  test('set, delete and claimUpdate resolve once committed', async () => {
+    const s = store();
+    await s.set('a', conversation());
+    const set = s.set('b', conversation());
+    const deleted = s.delete('a');
+    const claimed = s.claimUpdate(update(9));
+    expect(committed()).toBe(1);
+    await Promise.all([set, deleted]);
+    expect(raw((db) => db.prepare('SELECT key FROM conversations').pluck().all())).toEqual(['b']);
+    expect(await claimed).toBe(true);
+    expect(raw((db) => db.prepare('SELECT update_id FROM processed_updates').pluck().all())).toEqual([9]);
+    expect(await s.claimUpdate(update(9))).toBe(false);
+  });
+
+  test('the synchronous methods and close commit an open turn first: nothing is lost', async () => {
+    const s = store();
+    const pending = s.commit('k1', { ...conversation(), seq: 1 }, update(1));
+    s.setSync('k2', conversation());
+    expect(committed()).toBe(2);
+    expect(await pending).toBe(true);
+    const atClose = s.commit('k3', { ...conversation(), seq: 1 }, update(2));
+    s.close();
+    expect(await atClose).toBe(true);
+    const again = store();
+    expect(again.count()).toBe(3);
+    expect(await again.hasUpdate(update(2), 'k3')).toBe(true);
+  });
+
+  test("inside the caller's transaction, writes belong to it and resolve at once", async () => {
+    const s = store();
+    let inside: Promise<boolean> | undefined;
+    s.transaction(() => {
+      inside = s.commit('k', { ...conversation(), seq: 1 }, update(1));
+      expect(committed()).toBe(0);
+    });
+    expect(committed()).toBe(1);
+    expect(await inside).toBe(true);
+  });
+
+  test("a test's fake timers do not hold the commit back", async () => {
+    const s = store();
+    vi.useFakeTimers();
+    try {
+      expect(await s.commit('k', { ...conversation(), seq: 1 }, update(1))).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(committed()).toBe(1);
+  });
+});
