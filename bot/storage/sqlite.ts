@@ -145,8 +145,19 @@ interface Turn {
   scrub: boolean;
 }
 
+/**
+ * What the store remembers of a row it read or wrote last: its recent update ids (raw as stored, and
+ * decoded) and its `seq` (undefined when not known).
+ */
+interface CachedRow {
+  readonly raw: string;
+  readonly window: UpdateWindow;
+  readonly seq: number | null | undefined;
+}
+
 /** What the engine's look-up reads of a row: its recent update ids, and its data unless unchanged. */
 interface LoadRow {
+  readonly seq: number | null;
   readonly updates: string;
   readonly data: string | null;
 }
@@ -293,7 +304,10 @@ export class SqliteStore implements ConversationStore {
    * decoded), for the one-statement commit; a stale entry only costs the slower path (the commit's
    * `WHERE updates = ?` compares with what is stored).
    */
-  readonly #windows = new Map<string, { readonly raw: string; readonly window: UpdateWindow }>();
+  readonly #windows = new Map<string, CachedRow>();
+  readonly #dataVersion: Database.Statement<[], number>;
+  /** `PRAGMA data_version` when this connection last looked: it changes when another one commits. */
+  #version = 0;
   #checkpointTimer: ReturnType<typeof setInterval> | undefined;
   /** The checkpoint worker: undefined until started, null when it could not be. */
   #checkpointer: Checkpointer | null | undefined;
@@ -332,7 +346,7 @@ export class SqliteStore implements ConversationStore {
       );
       // The record's data only when its seq is not the one the caller holds.
       this.#load = this.#db.prepare<[number | null, string], LoadRow>(
-        `SELECT updates, CASE WHEN seq = ? THEN NULL ELSE data END AS data
+        `SELECT seq, updates, CASE WHEN seq = ? THEN NULL ELSE data END AS data
          FROM conversations WHERE key = ?`,
       );
       this.#selectWindow = this.#db
@@ -381,7 +395,7 @@ export class SqliteStore implements ConversationStore {
           const next = pushWindow(window, update.bot, update.id, now);
           const nextRaw = formatWindow(next);
           this.#write.run(key, seq ?? null, now, nextRaw, data);
-          this.#remember(key, nextRaw, next);
+          this.#remember(key, nextRaw, next, seq ?? null);
           return true;
         },
       );
@@ -392,6 +406,8 @@ export class SqliteStore implements ConversationStore {
       );
       this.#maxRowid = this.#db.prepare<[], number | null>('SELECT max(rowid) FROM conversations').pluck();
       this.#count = this.#db.prepare<[], number>('SELECT count(*) FROM conversations').pluck();
+      this.#dataVersion = this.#db.prepare<[], number>('PRAGMA data_version').pluck();
+      this.#version = this.#dataVersion.get() ?? 0;
       // IMMEDIATE: the turn's first read takes the write lock, so its writes cannot find it taken.
       this.#begin = this.#db.prepare('BEGIN IMMEDIATE');
       this.#end = this.#db.prepare('COMMIT');
@@ -510,10 +526,10 @@ export class SqliteStore implements ConversationStore {
     }
   }
 
-  /** Keeps `key`'s recent update ids for the next commit (most recently used last). */
-  #remember(key: string, raw: string, window: UpdateWindow): void {
+  /** Keeps `key`'s recent update ids and `seq` for the next load and commit (most recently used last). */
+  #remember(key: string, raw: string, window: UpdateWindow, seq: number | null | undefined): void {
     this.#windows.delete(key);
-    this.#windows.set(key, { raw, window });
+    this.#windows.set(key, { raw, window, seq });
     if (this.#windows.size > WINDOW_CACHE_SIZE) {
       const oldest = this.#windows.keys().next();
       if (!oldest.done) this.#windows.delete(oldest.value);
@@ -528,11 +544,24 @@ export class SqliteStore implements ConversationStore {
   }
 
   /** The decoded window of a stored raw one, from the cache when it is the same. */
-  #windowOf(key: string, raw: string): UpdateWindow {
+  #windowOf(key: string, raw: string, seq: number | null): UpdateWindow {
     const cached = this.#windows.get(key);
     const window = cached !== undefined && cached.raw === raw ? cached.window : parseWindow(raw);
-    this.#remember(key, raw, window);
+    this.#remember(key, raw, window, seq);
     return window;
+  }
+
+  /**
+   * True when no other connection has committed since this one last looked, so that what the store
+   * remembers of its rows still holds (else it forgets it all). Call it inside a transaction: the
+   * version is the one its snapshot started from.
+   */
+  #alone(): boolean {
+    const version = this.#dataVersion.get() ?? 0;
+    if (version === this.#version) return true;
+    this.#version = version;
+    this.#windows.clear();
+    return false;
   }
 
   /** The stored conversation, or undefined when there is none or its row is corrupt. */
@@ -551,7 +580,14 @@ export class SqliteStore implements ConversationStore {
   setSync(key: string, conversation: StoredConversation): void {
     this.#flush();
     this.#set.run(key, conversation.seq ?? null, this.#now(), JSON.stringify(conversation));
+    this.#reseq(key, conversation.seq);
     this.#wrote();
+  }
+
+  /** Keeps the cached `seq` of a row rewritten with its update ids unchanged. */
+  #reseq(key: string, seq: number | undefined): void {
+    const cached = this.#windows.get(key);
+    if (cached !== undefined) this.#remember(key, cached.raw, cached.window, seq ?? null);
   }
 
   /** Erases everything stored under `key`: the conversation and the updates recorded for it. */
@@ -561,17 +597,28 @@ export class SqliteStore implements ConversationStore {
     this.#windows.delete(key);
   }
 
-  /** {@link ConversationStore.load}: one look-up by key; the data is read only when needed. */
+  /**
+   * {@link ConversationStore.load}: one look-up by key; the data is read only when needed. When the
+   * caller's `seq` is the one this store last wrote or read for the row and no other connection has
+   * committed since (`PRAGMA data_version`), nothing is read at all.
+   */
   async load(key: string, options: LoadOptions): Promise<Loaded> {
     const { update } = options;
     // The turn's transaction opens here: the commit that follows a load finds it open.
     const turn = this.#open();
+    const cached = this.#windows.get(key);
+    if (cached !== undefined && options.seq !== undefined && cached.seq === options.seq && this.#alone()) {
+      const processed =
+        update !== undefined &&
+        this.#seen(windowHas(cached.window, update.bot, update.id, this.#now()), update);
+      return { found: true, processed, unchanged: true };
+    }
     const row = this.#inTurn(turn, () => this.#load.get(options.seq ?? null, key));
     if (row === undefined) {
       this.#windows.delete(key);
       return { found: false, processed: update !== undefined && this.#seen('unsure', update) };
     }
-    const window = this.#windowOf(key, row.updates);
+    const window = this.#windowOf(key, row.updates, row.seq);
     const processed =
       update !== undefined && this.#seen(windowHas(window, update.bot, update.id, this.#now()), update);
     if (row.data === null) return { found: true, processed, unchanged: true };
@@ -633,7 +680,7 @@ export class SqliteStore implements ConversationStore {
         const raw = formatWindow(next);
         const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw);
         if (this.#inTurn(turn, run).changes === 1) {
-          this.#remember(key, raw, next);
+          this.#remember(key, raw, next, seq ?? null);
           await this.#stored(turn);
           return true;
         }
@@ -676,6 +723,7 @@ export class SqliteStore implements ConversationStore {
     const turn = this.#open();
     const data = JSON.stringify(conversation);
     this.#inTurn(turn, () => this.#set.run(key, conversation.seq ?? null, this.#now(), data));
+    this.#reseq(key, conversation.seq);
     await this.#stored(turn);
   }
 

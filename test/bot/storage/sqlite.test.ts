@@ -500,3 +500,45 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
     expect(committed()).toBe(1);
   });
 });
+
+describe('SqliteStore: load without a read when nothing changed', () => {
+  const BOT = 'telegram:42';
+  const update = (id: number) => ({ bot: BOT, id });
+  /** The end of the store's turn (its transaction holds the write lock until then). */
+  const turnEnds = () => new Promise((resolve) => setImmediate(resolve));
+
+  test("the row another connection rewrote or erased since is read again, not taken for the caller's copy", async () => {
+    const s = store();
+    expect(await s.commit('k', { ...conversation(), seq: 1 }, update(1))).toBe(true);
+    expect(await s.load('k', { update: update(2), seq: 1 })).toEqual({
+      found: true,
+      processed: false,
+      unchanged: true,
+    });
+    await turnEnds();
+    // Another process writes the row with a new seq (the caller's copy, seq 1, is now stale).
+    raw((db) =>
+      db
+        .prepare('UPDATE conversations SET seq = 5, data = ? WHERE key = ?')
+        .run(JSON.stringify({ ...conversation(), seq: 5 }), 'k'),
+    );
+    const reread = await s.load('k', { update: update(2), seq: 1 });
+    expect('conversation' in reread && reread.conversation.seq).toBe(5);
+    await turnEnds();
+    raw((db) => db.prepare("DELETE FROM conversations WHERE key = 'k'").run());
+    expect(await s.load('k', { update: update(2), seq: 5 })).toEqual({ found: false, processed: false });
+  });
+
+  test('a set by this store changes the seq it answers for', async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    await s.set('k', { ...conversation(), seq: 2 });
+    const loaded = await s.load('k', { update: update(2), seq: 1 });
+    expect('conversation' in loaded && loaded.conversation.seq).toBe(2);
+    expect(await s.load('k', { update: update(1), seq: 2 })).toEqual({
+      found: true,
+      processed: true,
+      unchanged: true,
+    });
+  });
+});
