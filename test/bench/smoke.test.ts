@@ -16,11 +16,15 @@ const SECTIONS: Record<string, readonly string[]> = {
     'Luohu on grammY: CPU per update',
     'bare grammY (reply only): throughput',
     'grammY + session on SQLite ÷ Luohu, throughput',
+    'Luohu on grammY, polling batches: throughput',
+    'Luohu on grammY, polling batches: latency p99',
+    'grammY + session on SQLite, polling batches ÷ Luohu, throughput',
   ],
   '3. Telegraf end to end': [
     'Luohu on Telegraf: throughput',
     'bare Telegraf (reply only): throughput',
     'Telegraf + session on SQLite ÷ Luohu, throughput',
+    'Luohu on Telegraf, polling batches: throughput',
   ],
   '4. Webhook over HTTP': [
     'Luohu webhook: throughput',
