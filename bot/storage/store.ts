@@ -50,6 +50,11 @@ export interface ConversationStore {
    * is undefined, erased with everything tied to `key`) and the update recorded, in one transaction.
    * Resolves false and changes nothing when the update was already recorded.
    *
+   * Resolve true only once the write is stored as durably as the store stores anything: the channels
+   * reply to the update and acknowledge it to Telegram after that. A store may group the commits of
+   * several updates into one transaction and resolve them together (`SqliteStore` does, per turn of
+   * the event loop).
+   *
    * **WARNING:** an adapter must make the check, the write and the record one atomic step (one
    * transaction, or one conditional write of a record that holds the update ids too); otherwise a
    * crash between them either loses the answer or applies it twice, and two deliveries of one
