@@ -139,10 +139,11 @@ const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 
 /** The transaction of one turn of the event loop (see {@link SqliteStore}, group commit). */
 interface Turn {
-  /** The writes waiting for the commit: resolved after it, rejected when it fails. */
-  readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[];
-  /** An erasure is among the writes: the log is emptied after the commit. */
-  scrub: boolean;
+  /**
+   * The writes waiting for the commit: resolved after it, rejected when it fails. After an erasure
+   * (`erases`), the log is emptied too before it resolves.
+   */
+  readonly waiters: { resolve: () => void; reject: (error: unknown) => void; erases: boolean }[];
 }
 
 /**
@@ -469,16 +470,22 @@ export class SqliteStore implements ConversationStore {
     if (this.#turn) return this.#turn;
     if (this.#db.inTransaction) return undefined;
     this.#begin.run();
-    const turn: Turn = { waiters: [], scrub: false };
+    const turn: Turn = { waiters: [] };
     this.#turn = turn;
     setImmediate(() => this.#flush(turn));
     return turn;
   }
 
-  /** Resolves once `turn` is committed (at once for statements inside the caller's transaction). */
-  #stored(turn: Turn | undefined): Promise<void> | undefined {
-    if (!turn) return undefined;
-    return new Promise((resolve, reject) => turn.waiters.push({ resolve, reject }));
+  /**
+   * Resolves once `turn` is committed (and, for an erasure, the log emptied); inside the caller's
+   * transaction (no turn), at once, after emptying the log for an erasure.
+   */
+  #stored(turn: Turn | undefined, erases = false): Promise<void> | undefined {
+    if (!turn) {
+      if (erases) this.#scrub();
+      return undefined;
+    }
+    return new Promise((resolve, reject) => turn.waiters.push({ resolve, reject, erases }));
   }
 
   /**
@@ -496,8 +503,18 @@ export class SqliteStore implements ConversationStore {
       return;
     }
     if (turn.waiters.length > 0) this.#wrote();
-    if (turn.scrub) this.#scrub();
-    for (const waiter of turn.waiters) waiter.resolve();
+    let scrubbed: unknown = true;
+    if (turn.waiters.some((w) => w.erases))
+      try {
+        this.#scrub();
+      } catch (error) {
+        // The log may still hold the erased answers: the erasures fail (their senders are told to try
+        // again), not the other writes of the turn.
+        scrubbed = error;
+      }
+    for (const waiter of turn.waiters)
+      if (waiter.erases && scrubbed !== true) waiter.reject(scrubbed);
+      else waiter.resolve();
   }
 
   /** Gives up a turn whose transaction failed: rolled back, its writes failed, the caches dropped. */
@@ -689,11 +706,7 @@ export class SqliteStore implements ConversationStore {
     // Inside the turn's transaction, better-sqlite3 makes this one a savepoint.
     const done = this.#inTurn(turn, () => this.#commitTx(key, data, seq, update, now));
     if (!done) return false;
-    if (data === undefined) {
-      if (turn) turn.scrub = true;
-      else this.#scrub();
-    }
-    await this.#stored(turn);
+    await this.#stored(turn, data === undefined);
     return true;
   }
 
@@ -735,9 +748,7 @@ export class SqliteStore implements ConversationStore {
     const turn = this.#open();
     this.#inTurn(turn, () => this.#remove.run(key));
     this.#windows.delete(key);
-    if (turn) turn.scrub = true;
-    else this.#scrub();
-    await this.#stored(turn);
+    await this.#stored(turn, true);
   }
 
   /**
