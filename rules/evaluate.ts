@@ -137,6 +137,8 @@ interface CompiledEdition {
   readonly itemsKeyed: boolean;
   /** Items by case key (see `itemsOf`). */
   readonly items: Map<number, Items>;
+  /** The lists of ids in items, by their ids joined (see `sameList`). */
+  readonly itemLists: Map<string, readonly string[]>;
   /** `closest` lists by the order of their routes (digits of route index + 1). */
   readonly closest: Map<number, readonly string[]>;
   /** Settlement outcomes by the mask of the fitting options. */
@@ -229,6 +231,7 @@ function compile(edition: Edition): CompiledEdition {
     whenScales,
     itemsKeyed,
     items: new Map(),
+    itemLists: new Map(),
     closest: new Map(),
     settlements: new Map(),
     warnings: deepFreeze([
@@ -455,8 +458,26 @@ function itemsOf(c: CompiledEdition, theCase: Case, routeIndex: number): Items {
   }
   let found = c.items.get(key);
   if (!found) {
-    found = deepFreeze(makeItems(c.edition, theCase));
+    const made = makeItems(c.edition, theCase);
+    // Many cases have the same lists: one frozen list for each, so what is made of a list (its
+    // presentation, say) can be shared by identity.
+    found = Object.freeze({
+      steps: sameList(c, made.steps),
+      materials: sameList(c, made.materials),
+      notes: sameList(c, made.notes),
+    });
     c.items.set(key, found);
+  }
+  return found;
+}
+
+/** The edition's one frozen list of these ids (lists of steps, materials and notes). */
+function sameList(c: CompiledEdition, ids: readonly string[]): readonly string[] {
+  const key = `${ids.length}\u0000${ids.join('\u0000')}`;
+  let found = c.itemLists.get(key);
+  if (!found) {
+    found = Object.freeze(ids);
+    c.itemLists.set(key, found);
   }
   return found;
 }

@@ -3,7 +3,7 @@
  * message limit, and inline keyboards whose buttons carry the view's turn so that an old button
  * can be told from a current one.
  */
-import type { Block, Choice, View } from '../../machines/view.js';
+import { type Block, type Choice, type Runs, runsOf, type View } from '../../machines/view.js';
 import { type Renderer, type RenderMemo, renderMemo } from '../i18n.js';
 import { blockPrefix } from '../render/plain.js';
 
@@ -45,41 +45,100 @@ function blockHtml(b: Block, renderer: Renderer): string {
   }
 }
 
-/** The table of {@link renderMemo} that holds blocks as HTML. */
+/** The table of {@link renderMemo} that holds blocks, and frozen lists of blocks, as HTML. */
 const BLOCK_HTML = {};
+/** The table of {@link renderMemo} that holds runs of blocks (see `noteRuns`) as HTML, lines joined. */
+const RUN_HTML = {};
+
+/** The HTML of a block, kept when the block is frozen (and nothing was missing). */
+function frozenBlockHtml(b: Block, renderer: Renderer, memo: RenderMemo): string {
+  let line = memo.values.get(b);
+  if (line === undefined) {
+    const misses = memo.misses;
+    line = blockHtml(b, renderer);
+    if (memo.misses === misses) memo.values.set(b, line);
+  }
+  return line;
+}
+
+/** True when `blocks` holds `run` from `start` on, block for block. */
+function holds(blocks: readonly Block[], start: number, run: readonly Block[]): boolean {
+  if (start + run.length > blocks.length) return false;
+  for (let i = 0; i < run.length; i++) if (blocks[start + i] !== run[i]) return false;
+  return true;
+}
+
+/**
+ * The HTML of a frozen run of frozen blocks (lines joined), kept whole when nothing was missing.
+ * Undefined when the run is not frozen all the way down (then it is rendered block by block).
+ */
+function runHtml(
+  run: readonly Block[],
+  renderer: Renderer,
+  memo: RenderMemo,
+  runs: RenderMemo,
+): string | undefined {
+  const known = runs.values.get(run);
+  if (known !== undefined) return known;
+  if (!Object.isFrozen(run)) return undefined;
+  for (const b of run) if (!Object.isFrozen(b)) return undefined;
+  const misses = runs.misses;
+  let html = '';
+  for (let i = 0; i < run.length; i++) {
+    const line = frozenBlockHtml(run[i] as Block, renderer, memo);
+    html = i === 0 ? line : `${html}\n${line}`;
+  }
+  if (runs.misses === misses) runs.values.set(run, html);
+  return html;
+}
 
 /**
  * The whole text of a view as Telegram HTML (notice in italics, then the body). Frozen blocks (the
- * presenter shares them between decisions) are rendered once per language and i18n instance.
+ * presenter shares them between decisions) are rendered once per language and i18n instance, and
+ * so are the frozen runs of them a list is noted to hold (`noteRuns`).
  */
 export function viewHtml(view: View, renderer: Renderer): string {
   const memo = renderMemo(renderer, BLOCK_HTML);
+  const blocks = view.blocks;
   // A frozen list of frozen blocks (a question's prompt) is kept whole, when there is no notice.
-  const whole = memo !== undefined && view.notice === undefined && Object.isFrozen(view.blocks);
+  const whole = memo !== undefined && view.notice === undefined && Object.isFrozen(blocks);
   if (whole) {
-    const known = memo.values.get(view.blocks);
+    const known = memo.values.get(blocks);
     if (known !== undefined) return known;
   }
   const missesBefore = memo?.misses ?? 0;
   let allFrozen = true;
   let html = view.notice ? perLine('i', escapeHtml(renderer.render(view.notice))) : undefined;
-  for (const b of view.blocks) {
-    let line: string | undefined;
-    if (memo !== undefined && Object.isFrozen(b)) {
-      line = memo.values.get(b);
-      if (line === undefined) {
-        const misses = memo.misses;
-        line = blockHtml(b, renderer);
-        if (memo.misses === misses) memo.values.set(b, line);
+  const runs = memo !== undefined ? runsOf(blocks) : undefined;
+  const runMemo = runs !== undefined ? renderMemo(renderer, RUN_HTML) : undefined;
+  let r = 0;
+  let nextRun = runs !== undefined && runs.length > 0 ? (runs[0] as number) : -1;
+  for (let i = 0; i < blocks.length; i++) {
+    if (i === nextRun) {
+      const run = (runs as Runs)[r + 1] as readonly Block[];
+      r += 2;
+      nextRun = r < (runs as Runs).length ? ((runs as Runs)[r] as number) : -1;
+      const part =
+        holds(blocks, i, run) && run.length > 0
+          ? runHtml(run, renderer, memo as RenderMemo, runMemo as RenderMemo)
+          : undefined;
+      if (part !== undefined) {
+        html = html === undefined ? part : `${html}\n${part}`;
+        i += run.length - 1;
+        continue;
       }
-    } else {
+    }
+    const b = blocks[i] as Block;
+    let line: string;
+    if (memo !== undefined && Object.isFrozen(b)) line = frozenBlockHtml(b, renderer, memo);
+    else {
       allFrozen = false;
       line = blockHtml(b, renderer);
     }
     html = html === undefined ? line : `${html}\n${line}`;
   }
   const out = html === undefined ? '' : html.trim();
-  if (whole && allFrozen && memo.misses === missesBefore) memo.values.set(view.blocks, out);
+  if (whole && allFrozen && memo.misses === missesBefore) memo.values.set(blocks, out);
   return out;
 }
 
@@ -97,6 +156,32 @@ export function splitMessage(html: string, limit = SPLIT_AT): string[] {
     const text = start === 0 ? html : html.slice(start);
     return [text.trim() ? text : ''];
   }
+  // Messages of whole lines are pieces of the text itself: found by position, cut once each. What
+  // the line by line split below gives (a message is the lines that fit, an empty one is dropped).
+  const parts: string[] = [];
+  let from = 0;
+  let to = 0;
+  let at = 0;
+  for (;;) {
+    const end = html.indexOf('\n', at);
+    const lineEnd = end < 0 ? html.length : end;
+    if (lineEnd - at > limit) return splitByLines(html, limit);
+    const length = to - from;
+    if (length > 0 && length + 1 + (lineEnd - at) > limit) {
+      parts.push(html.slice(from, to));
+      from = at;
+    } else if (length === 0) from = at;
+    to = lineEnd;
+    if (end < 0) break;
+    at = end + 1;
+  }
+  const last = html.slice(from, to);
+  if (last.trim()) parts.push(last);
+  return parts.length > 0 ? parts : [''];
+}
+
+/** {@link splitMessage} line by line, for a text with a line longer than `limit`. */
+function splitByLines(html: string, limit: number): string[] {
   const parts: string[] = [];
   let current = '';
   for (const line of html.split('\n')) {

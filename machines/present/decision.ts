@@ -5,6 +5,7 @@
  */
 
 import {
+  type Change,
   type ConditionCheck,
   type ConditionRule,
   type Decision,
@@ -13,7 +14,7 @@ import {
   parseIsoDate,
   type RouteExplanation,
 } from '../../rules/index.js';
-import { type Param, type Params, type Text, text } from '../view.js';
+import { noteRuns, type Param, type Params, type Text, text } from '../view.js';
 import { type Block, block, type Mark } from './block.js';
 import { changeText, closedByAge, conditionMark, conditionText } from './conditions.js';
 
@@ -44,34 +45,77 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Shared blocks by a key that says everything their text depends on. */
-const sharedBlocks = new Map<string, Block>();
-/** Shared sections (lists of blocks) by such a key. */
-const sharedSections = new Map<string, readonly Block[]>();
+/**
+ * A table of shared values by a path of keys, one Map a level: no key string is built (and hashed)
+ * to find a value, only the parts of the path, which are mostly the edition's own strings.
+ */
+interface Node<T> {
+  value: T | undefined;
+  next: Map<unknown, Node<T>> | undefined;
+}
+
+/** Shared values of one kind, by a path of keys (see {@link Node}), at most {@link SHARED_BLOCKS_SIZE}. */
+class Table<T> {
+  root: Node<T> = { value: undefined, next: undefined };
+  size = 0;
+
+  /** The node under `node` for `key` (made when missing). */
+  at(node: Node<T>, key: unknown): Node<T> {
+    let next = node.next;
+    if (next === undefined) {
+      next = new Map();
+      node.next = next;
+    }
+    let found = next.get(key);
+    if (found === undefined) {
+      found = { value: undefined, next: undefined };
+      next.set(key, found);
+    }
+    return found;
+  }
+
+  /** The value of `node`, made by `make` (and frozen) the first time. */
+  keep(node: Node<T>, make: () => T): T {
+    let found = node.value;
+    if (found === undefined) {
+      found = deepFreeze(make());
+      // A bound on memory for unusual inputs: the table starts afresh (this node is dropped with it).
+      if (this.size >= SHARED_BLOCKS_SIZE) this.clear();
+      node.value = found;
+      this.size++;
+    }
+    return found;
+  }
+
+  clear(): void {
+    this.root = { value: undefined, next: undefined };
+    this.size = 0;
+  }
+}
+
+/** Every table of shared blocks and sections, by what their blocks depend on. */
+const tables = {
+  /** `heading(name)`: by name. */
+  headings: new Table<Block>(),
+  /** `fixedLine(key, mark)`: by key and mark. */
+  lines: new Table<Block>(),
+  /** Warning lines: by warning (and the dates, or the fields, they name). */
+  warnings: new Table<Block>(),
+  /** The lines of `why`: by their kind and the ids and dates they name. */
+  why: new Table<Block>(),
+  /** Route headings of routes not met or without a limit: by route, clause and state. */
+  routeHeads: new Table<Block>(),
+  /** The title section: by edition, date, age, verdict and route. */
+  titles: new Table<readonly Block[]>(),
+  /** List sections: by name and ids. */
+  lists: new Table<readonly Block[]>(),
+  /** Who submits: by verdict and clauses. */
+  submitters: new Table<readonly Block[]>(),
+  /** Everything after the routes: by its sections. */
+  tails: new Table<readonly Block[]>(),
+};
 
 const NO_BLOCKS: readonly Block[] = Object.freeze([]);
-
-/** The shared block of `key`, made by `make` the first time. */
-function shared(key: string, make: () => Block): Block {
-  let found = sharedBlocks.get(key);
-  if (found === undefined) {
-    found = deepFreeze(make());
-    if (sharedBlocks.size >= SHARED_BLOCKS_SIZE) sharedBlocks.clear();
-    sharedBlocks.set(key, found);
-  }
-  return found;
-}
-
-/** The shared section of `key`, made by `make` the first time. */
-function sharedSection(key: string, make: () => Block[]): readonly Block[] {
-  let found = sharedSections.get(key);
-  if (found === undefined) {
-    found = deepFreeze(make());
-    if (sharedSections.size >= SHARED_BLOCKS_SIZE) sharedSections.clear();
-    sharedSections.set(key, found);
-  }
-  return found;
-}
 
 /** How many blocks one shared part of a decision keeps (by the rest of what they depend on). */
 const PART_KEYS_SIZE = 64;
@@ -82,29 +126,36 @@ const PART_KEYS_SIZE = 64;
  */
 let partBlocks = new WeakMap<object, Map<string, Block>>();
 
-function sharedOf(part: object, key: string, make: () => Block): Block {
-  if (!Object.isFrozen(part)) return make();
+/** The block of a frozen `part` and `key`, when one was made. */
+function partBlock(part: object, key: string): Block | undefined {
+  return partBlocks.get(part)?.get(key);
+}
+
+/** Keeps `block` (frozen) as the block of a frozen `part` and `key`. */
+function keepPartBlock(part: object, key: string, made: Block): Block {
   let byKey = partBlocks.get(part);
   if (byKey === undefined) {
     byKey = new Map();
     partBlocks.set(part, byKey);
   }
-  let found = byKey.get(key);
-  if (found === undefined) {
-    found = deepFreeze(make());
-    // A late change names each person's closing date: a bound on what one part keeps.
-    if (byKey.size >= PART_KEYS_SIZE) byKey.clear();
-    byKey.set(key, found);
-  }
+  const found = deepFreeze(made);
+  // A late change names each person's closing date: a bound on what one part keeps.
+  if (byKey.size >= PART_KEYS_SIZE) byKey.clear();
+  byKey.set(key, found);
   return found;
 }
 
 /** Empties the presenter's tables of shared blocks (for tests: the next decisions are presented afresh). */
 export function clearSharedBlocks(): void {
-  sharedBlocks.clear();
-  sharedSections.clear();
+  for (const table of Object.values(tables)) table.clear();
   partBlocks = new WeakMap();
   pairSections = new WeakMap();
+  listSections = new WeakMap();
+}
+
+/** Appends `blocks` to `out`. */
+function pushAll(out: Block[], blocks: readonly Block[]): void {
+  for (let i = 0; i < blocks.length; i++) out.push(blocks[i] as Block);
 }
 
 /** A text as a parameter of another text (translated first, then inserted). */
@@ -112,20 +163,56 @@ function nested(t: Text): Param {
   return t.params ? { t: t.key, params: t.params } : { t: t.key };
 }
 
-/** A text followed by the clause it rests on. */
-function cited(t: Text, clause: string): Text {
-  return text('check.cited', { text: nested(t), clause: { t: `clause.${clause}` } });
+/**
+ * Keys made of a prefix, an id and a suffix, made once: the same string every time, so the renderer's
+ * look-ups by key do not hash a new string for each text.
+ */
+class Keys {
+  readonly #made = new Map<string, string>();
+  constructor(
+    readonly prefix: string,
+    readonly suffix = '',
+  ) {}
+
+  of(id: string): string {
+    let key = this.#made.get(id);
+    if (key === undefined) {
+      key = `${this.prefix}${id}${this.suffix}`;
+      if (this.#made.size >= SHARED_BLOCKS_SIZE) this.#made.clear();
+      this.#made.set(id, key);
+    }
+    return key;
+  }
 }
 
-const routeName = (id: string): Param => ({ t: `route.${id}.name` });
-const heading = (name: string): Block =>
-  shared(`h\u0000${name}`, () => block('heading', text(`check.heading.${name}`)));
-const line = (t: Text, mark?: Mark): Block => block('line', t, mark ? { mark } : undefined);
-const item = (t: Text, mark?: Mark): Block => block('item', t, mark ? { mark } : undefined);
-const detail = (t: Text, mark?: Mark): Block => block('detail', t, mark ? { mark } : undefined);
+const CLAUSE_KEYS = new Keys('clause.');
+const ROUTE_NAME_KEYS = new Keys('route.', '.name');
+
+/** A text followed by the clause it rests on. */
+function cited(t: Text, clause: string): Text {
+  return text('check.cited', { text: nested(t), clause: { t: CLAUSE_KEYS.of(clause) } });
+}
+
+const routeName = (id: string): Param => ({ t: ROUTE_NAME_KEYS.of(id) });
+
+function heading(name: string): Block {
+  const { headings } = tables;
+  return headings.keep(headings.at(headings.root, name), () =>
+    block('heading', text(`check.heading.${name}`)),
+  );
+}
+// Literals with the same keys in the same order as `block(kind, t, mark ? { mark } : undefined)`.
+const line = (t: Text, mark?: Mark): Block =>
+  mark ? { kind: 'line', text: t, mark } : { kind: 'line', text: t };
+const item = (t: Text, mark?: Mark): Block =>
+  mark ? { kind: 'item', text: t, mark } : { kind: 'item', text: t };
+const detail = (t: Text, mark?: Mark): Block =>
+  mark ? { kind: 'detail', text: t, mark } : { kind: 'detail', text: t };
 /** A shared line of a sentence without parameters. */
-const fixedLine = (key: string, mark?: Mark): Block =>
-  shared(`l\u0000${key}\u0000${mark ?? ''}`, () => line(text(key), mark));
+function fixedLine(key: string, mark?: Mark): Block {
+  const { lines } = tables;
+  return lines.keep(lines.at(lines.at(lines.root, key), mark ?? ''), () => line(text(key), mark));
+}
 
 /** Sections made from two frozen parts of a decision, by the parts and a key for the rest. */
 let pairSections = new WeakMap<object, WeakMap<object, Map<string, readonly Block[]>>>();
@@ -150,9 +237,13 @@ function sectionOf(a: object, b: object, key: string, make: () => Block[]): read
   return found;
 }
 
-/** The route's `until` from the contract part of the decision. */
-function untilOf(decision: Decision, id: string): string | null {
-  return decision.routes.find((r) => r.id === id)?.until ?? null;
+/** The route's `until` from the contract part of the decision (`index`: where it usually is). */
+function untilOf(decision: Decision, id: string, index: number): string | null {
+  const routes = decision.routes;
+  const at = routes[index];
+  if (at !== undefined && at.id === id) return at.until ?? null;
+  for (const r of routes) if (r.id === id) return r.until ?? null;
+  return null;
 }
 
 /** Years abroad as a visiting scholar per edition and route, as the edition says (see {@link scholarYears}). */
@@ -174,37 +265,42 @@ function scholarYears(decision: Decision, route: RouteExplanation): number | und
     byRoute.set(route.id, fromEdition);
   }
   if (fromEdition !== null) return fromEdition;
-  const years = route.changes.find((c) => c.id === 'overseas-study')?.params.years;
-  return typeof years === 'number' ? years : undefined;
+  for (const c of route.changes)
+    if (c.id === 'overseas-study') {
+      const years = c.params.years;
+      return typeof years === 'number' ? years : undefined;
+    }
+  return undefined;
 }
 
 function titleBlocks(d: Decision): readonly Block[] {
-  return sharedSection(
-    `title\u0000${d.policy}\u0000${d.asOf}\u0000${d.age}\u0000${d.verdict}\u0000${d.route ?? '\u0001'}`,
-    () => [
-      block(
-        'title',
-        text('check.title', {
-          edition: { t: `policy.${d.policy}.name` },
-          asOf: { date: d.asOf },
-          age: d.age,
-        }),
-      ),
-      line(
-        text(`verdict.${d.verdict}.title`),
-        d.verdict === 'instant' ? 'pass' : d.verdict === 'window-review' ? 'warn' : 'fail',
-      ),
-      line(text(`verdict.${d.verdict}.detail`, d.route ? { route: routeName(d.route) } : {})),
-    ],
-  );
+  const t = tables.titles;
+  const node = t.at(t.at(t.at(t.at(t.at(t.root, d.policy), d.asOf), d.age), d.verdict), d.route);
+  return t.keep(node, () => [
+    block(
+      'title',
+      text('check.title', {
+        edition: { t: `policy.${d.policy}.name` },
+        asOf: { date: d.asOf },
+        age: d.age,
+      }),
+    ),
+    line(
+      text(`verdict.${d.verdict}.title`),
+      d.verdict === 'instant' ? 'pass' : d.verdict === 'window-review' ? 'warn' : 'fail',
+    ),
+    line(text(`verdict.${d.verdict}.detail`, d.route ? { route: routeName(d.route) } : {})),
+  ]);
 }
 
 /** The line of one of the decision's warnings. */
 function warningBlock(d: Decision, warning: string): Block {
-  const key = `warning.${warning}`;
+  const w = tables.warnings;
+  const node = w.at(w.root, warning);
   if (warning === 'age-limit-soon' && d.route) {
-    const until = untilOf(d, d.route);
-    return shared(`w\u0000${warning}\u0000${d.asOf}\u0000${until ?? '\u0001'}`, () => {
+    const until = untilOf(d, d.route, -1);
+    return w.keep(w.at(w.at(node, d.asOf), until), () => {
+      const key = `warning.${warning}`;
       const asOf = parseIsoDate(d.asOf);
       const last = until ? parseIsoDate(until) : undefined;
       // Days left, today included.
@@ -215,87 +311,105 @@ function warningBlock(d: Decision, warning: string): Block {
   }
   if (warning === 'unconfirmed-answers') {
     const unconfirmed = d.explain.unconfirmed;
-    return shared(`w\u0000${warning}\u0000${unconfirmed.join('\u0000')}`, () => {
-      const fields = unconfirmed.map((f): Param => ({ t: `field.${f}` }));
-      return line(text(key, { list: { list: fields } }), 'warn');
+    // The list's length first: a path of fields could be the start of a longer one.
+    let fields = w.at(node, unconfirmed.length);
+    for (const f of unconfirmed) fields = w.at(fields, f);
+    return w.keep(fields, () => {
+      const list = unconfirmed.map((f): Param => ({ t: `field.${f}` }));
+      return line(text(`warning.${warning}`, { list: { list } }), 'warn');
     });
   }
-  return fixedLine(key, 'warn');
+  return w.keep(node, () => fixedLine(`warning.${warning}`, 'warn'));
 }
 
-function warningBlocks(d: Decision, options: PresentOptions): Block[] {
-  const out: Block[] = options.approximateAge ? [fixedLine('warning.approximate-age', 'warn')] : [];
+function warningBlocks(out: Block[], d: Decision, options: PresentOptions): void {
+  if (options.approximateAge) out.push(fixedLine('warning.approximate-age', 'warn'));
   for (const w of d.warnings) out.push(warningBlock(d, w));
-  return out;
 }
 
 /** The changes that would open a route, one detail each. */
-function changeBlocks(route: RouteExplanation): Block[] {
-  return route.changes.map((c) =>
+function changeBlocks(out: Block[], route: RouteExplanation): void {
+  for (const c of route.changes) {
     // Only a late social insurance change names the route's closing date.
-    sharedOf(
-      c,
-      c.id === 'more-social-insurance' && c.params.inTime === false ? (route.closedOn ?? '') : '',
-      () => detail(changeText(c, route), 'todo'),
-    ),
-  );
+    const key = c.id === 'more-social-insurance' && c.params.inTime === false ? (route.closedOn ?? '') : '';
+    if (!Object.isFrozen(c)) {
+      out.push(detail(changeText(c, route), 'todo'));
+      continue;
+    }
+    out.push(partBlock(c, key) ?? keepPartBlock(c, key, detail(changeText(c, route), 'todo')));
+  }
 }
 
-function whyBlocks(d: Decision, options: PresentOptions): Block[] {
-  const out: Block[] = [heading('why')];
+/** The explanation of route `id`. */
+function explainedRoute(d: Decision, id: string): RouteExplanation | undefined {
+  for (const r of d.explain.routes) if (r.id === id) return r;
+  return undefined;
+}
+
+function whyBlocks(out: Block[], d: Decision, options: PresentOptions): void {
+  const why = tables.why;
+  out.push(heading('why'));
   if (d.route === null) {
-    out.push(fixedLine('check.why.noRoute'), ...warningBlocks(d, options), heading('whatWouldChange'));
-    const closest = d.explain.closest.slice(0, CLOSEST_SHOWN);
-    if (closest.length === 0) return [...out, fixedLine('check.closest.none')];
-    out.push(fixedLine('check.closest.intro'));
-    for (const id of closest) {
-      const route = d.explain.routes.find((r) => r.id === id);
-      if (!route) continue;
-      out.push(
-        shared(`ri\u0000${id}`, () => item(text(`route.${id}.name`))),
-        ...changeBlocks(route),
-      );
+    out.push(fixedLine('check.why.noRoute'));
+    warningBlocks(out, d, options);
+    out.push(heading('whatWouldChange'));
+    const closest = d.explain.closest;
+    const shown = Math.min(closest.length, CLOSEST_SHOWN);
+    if (shown === 0) {
+      out.push(fixedLine('check.closest.none'));
+      return;
     }
-    return out;
+    out.push(fixedLine('check.closest.intro'));
+    for (let i = 0; i < shown; i++) {
+      const id = closest[i] as string;
+      const route = explainedRoute(d, id);
+      if (!route) continue;
+      out.push(why.keep(why.at(why.at(why.root, 'ri'), id), () => item(text(`route.${id}.name`))));
+      changeBlocks(out, route);
+    }
+    return;
   }
 
   const chosen = d.route;
-  const until = untilOf(d, chosen);
+  const until = untilOf(d, chosen, -1);
   out.push(
-    shared(`wr\u0000${chosen}`, () =>
+    why.keep(why.at(why.at(why.root, 'wr'), chosen), () =>
       line(text('check.why.route', { route: routeName(chosen), summary: { t: `route.${chosen}.summary` } })),
     ),
     // The dates a route closes are the person's own (from the birth date): not shared.
     until ? line(text('check.why.until', { date: { date: until } })) : fixedLine('check.why.noLimit'),
   );
   // Only the routes that outlast this one are a fallback once it closes.
-  const outlasting = d.explain.alternatives.filter(
-    (a) => a.until === null || (until !== null && a.until > until),
-  );
-  if (outlasting.length > 0) {
-    let key = 'wa';
-    for (const a of outlasting) key += `\u0000${a.id}\u0000${a.until || '\u0001'}`;
+  const outlasts = (a: { until: string | null }) => a.until === null || (until !== null && a.until > until);
+  let node: Node<Block> | undefined;
+  for (const a of d.explain.alternatives)
+    if (outlasts(a)) node = why.at(why.at(node ?? why.at(why.root, 'wa'), a.id), a.until || '');
+  if (node !== undefined)
     out.push(
-      shared(key, () => {
-        const alternatives = outlasting.map(
-          (a): Param =>
-            a.until
-              ? { t: 'check.why.alternative', params: { route: routeName(a.id), until: { date: a.until } } }
-              : { t: 'check.why.alternativeNoLimit', params: { route: routeName(a.id) } },
-        );
+      why.keep(node, () => {
+        const alternatives = d.explain.alternatives
+          .filter(outlasts)
+          .map(
+            (a): Param =>
+              a.until
+                ? { t: 'check.why.alternative', params: { route: routeName(a.id), until: { date: a.until } } }
+                : { t: 'check.why.alternativeNoLimit', params: { route: routeName(a.id) } },
+          );
         return line(text('check.why.alternatives', { list: { list: alternatives } }));
       }),
     );
-  }
   const { deadline } = d.explain;
   if (deadline && deadline !== until)
     out.push(line(text('check.why.deadline', { date: { date: deadline } })));
-  out.push(...warningBlocks(d, options));
+  warningBlocks(out, d, options);
   if (d.verdict === 'window-review') {
     const clause = d.explain.clauses.creditReview;
-    out.push(shared(`wc\u0000${clause}`, () => line(cited(text('check.why.creditReview'), clause), 'warn')));
+    out.push(
+      why.keep(why.at(why.at(why.root, 'wc'), clause), () =>
+        line(cited(text('check.why.creditReview'), clause), 'warn'),
+      ),
+    );
   }
-  return out;
 }
 
 /** What the block of a condition other than age depends on besides the check itself. */
@@ -304,51 +418,72 @@ function conditionKey(d: Decision, route: RouteExplanation, check: ConditionChec
   return route.clause;
 }
 
-function routeBlocks(d: Decision): Block[] {
-  const out: Block[] = [heading('routes')];
-  for (const route of d.explain.routes) {
-    const name = routeName(route.id);
+/** The detail of one of a route's conditions. */
+function conditionBlock(d: Decision, route: RouteExplanation, check: ConditionCheck): Block {
+  const scope = { route, ageReading: d.explain.ageReading, scholarYears: scholarYears(d, route) };
+  const sentence = conditionText(check, scope);
+  return detail(
+    check.clause === route.clause ? sentence : cited(sentence, check.clause),
+    conditionMark(check),
+  );
+}
+
+function routeBlocks(out: Block[], d: Decision): void {
+  const heads = tables.routeHeads;
+  out.push(heading('routes'));
+  const routes = d.explain.routes;
+  for (let r = 0; r < routes.length; r++) {
+    const route = routes[r] as RouteExplanation;
     if (closedByAge(route)) {
       // Closed by age: nothing else can open it, so one line says it all.
       // Closed on the person's own date: not shared.
-      const closing = route.changes.find((c) => c.id === 'age-closed');
+      let closing: Change | undefined;
+      for (const c of route.changes)
+        if (c.id === 'age-closed') {
+          closing = c;
+          break;
+        }
       const reason = closing ? nested(changeText(closing, route)) : '';
-      out.push(item(cited(text('check.route.closed', { route: name, reason }), route.clause), 'fail'));
+      out.push(
+        item(cited(text('check.route.closed', { route: routeName(route.id), reason }), route.clause), 'fail'),
+      );
       continue;
     }
-    const until = untilOf(d, route.id);
+    const until = untilOf(d, route.id, r);
     if (route.met && until)
       // Open until the person's own date: not shared.
       out.push(
-        item(cited(text('check.route.met', { route: name, until: { date: until } }), route.clause), 'pass'),
-      );
-    else
-      out.push(
-        shared(
-          `rh\u0000${route.id}\u0000${route.clause}\u0000${route.met ? 'm' : route.reachable ? 'u' : 'x'}`,
-          () => {
-            const head = route.met
-              ? text('check.route.metNoLimit', { route: name })
-              : text(route.reachable ? 'check.route.unmet' : 'check.route.unreachable', { route: name });
-            return item(cited(head, route.clause), route.met ? 'pass' : 'fail');
-          },
+        item(
+          cited(
+            text('check.route.met', { route: routeName(route.id), until: { date: until } }),
+            route.clause,
+          ),
+          'pass',
         ),
       );
-    for (const check of route.conditions) {
-      const make = () => {
-        const scope = { route, ageReading: d.explain.ageReading, scholarYears: scholarYears(d, route) };
-        const sentence = conditionText(check, scope);
-        return detail(
-          check.clause === route.clause ? sentence : cited(sentence, check.clause),
-          conditionMark(check),
-        );
-      };
-      // An age condition names the day the route closes: the person's own, not shared.
-      out.push(check.id === 'age' ? make() : sharedOf(check, conditionKey(d, route, check), make));
+    else {
+      const state = route.met ? 'm' : route.reachable ? 'u' : 'x';
+      out.push(
+        heads.keep(heads.at(heads.at(heads.at(heads.root, route.id), route.clause), state), () => {
+          const name = routeName(route.id);
+          const head = route.met
+            ? text('check.route.metNoLimit', { route: name })
+            : text(route.reachable ? 'check.route.unmet' : 'check.route.unreachable', { route: name });
+          return item(cited(head, route.clause), route.met ? 'pass' : 'fail');
+        }),
+      );
     }
-    if (!route.met) out.push(...changeBlocks(route));
+    for (const check of route.conditions) {
+      // An age condition names the day the route closes: the person's own, not shared.
+      if (check.id === 'age' || !Object.isFrozen(check)) {
+        out.push(conditionBlock(d, route, check));
+        continue;
+      }
+      const key = conditionKey(d, route, check);
+      out.push(partBlock(check, key) ?? keepPartBlock(check, key, conditionBlock(d, route, check)));
+    }
+    if (!route.met) changeBlocks(out, route);
   }
-  return out;
 }
 
 function settlementBlocks(d: Decision): readonly Block[] {
@@ -380,6 +515,9 @@ function settlementBlocks(d: Decision): readonly Block[] {
   });
 }
 
+/** List sections of frozen lists of ids (the rules share them between decisions), by list and name. */
+let listSections = new WeakMap<readonly string[], Map<string, readonly Block[]>>();
+
 /** A section of one item per id (`<prefix>.<id>`); nothing when there are no ids. */
 function listSection(
   name: string,
@@ -388,30 +526,50 @@ function listSection(
   numbered = false,
 ): readonly Block[] {
   if (ids.length === 0) return NO_BLOCKS;
-  return sharedSection(`list\u0000${name}\u0000${prefix}\u0000${numbered}\u0000${ids.join('\u0000')}`, () => [
+  const make = () => [
     heading(name),
     ...ids.map((id, index) => block('item', text(`${prefix}.${id}`), numbered ? { number: index + 1 } : {})),
-  ]);
+  ];
+  // Each name comes with one prefix and one numbering: the name says both. By the ids (the same
+  // section for the same ids), and for a frozen list of them (the rules share them) by the list too.
+  const byContent = () => {
+    const lists = tables.lists;
+    let node = lists.at(lists.at(lists.root, name), ids.length);
+    for (const id of ids) node = lists.at(node, id);
+    return lists.keep(node, make);
+  };
+  if (!Object.isFrozen(ids)) return byContent();
+  let byName = listSections.get(ids);
+  if (byName === undefined) {
+    byName = new Map();
+    listSections.set(ids, byName);
+  }
+  let found = byName.get(name);
+  if (found === undefined) {
+    found = byContent();
+    byName.set(name, found);
+  }
+  return found;
 }
 
 function submitterBlocks(d: Decision): readonly Block[] {
   if (d.verdict === 'not-eligible') return NO_BLOCKS;
   const { clauses } = d.explain;
-  return sharedSection(
-    `sub\u0000${d.verdict}\u0000${clauses.submitters}\u0000${clauses.creditReview}`,
-    () => {
-      const out = [heading('submitters'), line(cited(text('check.submitters'), clauses.submitters))];
-      // A window review has already said why; everyone else learns that credit is checked first.
-      if (d.verdict === 'instant') out.push(line(cited(text('check.creditCheck'), clauses.creditReview)));
-      return out;
-    },
-  );
+  const t = tables.submitters;
+  const node = t.at(t.at(t.at(t.root, d.verdict), clauses.submitters), clauses.creditReview);
+  return t.keep(node, () => {
+    const out = [heading('submitters'), line(cited(text('check.submitters'), clauses.submitters))];
+    // A window review has already said why; everyone else learns that credit is checked first.
+    if (d.verdict === 'instant') out.push(line(cited(text('check.creditCheck'), clauses.creditReview)));
+    return out;
+  });
 }
 
 function basisBlocks(d: Decision): readonly Block[] {
   const source = d.explain.clauses.source;
   const interpretations = d.explain.interpretations;
-  return sectionOf(interpretations, BASIS, `${d.policy}\u0000${source}`, () => {
+  // The clauses are shared by the decisions of one edition (frozen): they and the edition's id say the source.
+  return sectionOf(interpretations, d.explain.clauses, d.policy, () => {
     const params: Params = {
       edition: { t: `policy.${d.policy}.name` },
       source: { t: `clause.${source}` },
@@ -423,8 +581,6 @@ function basisBlocks(d: Decision): readonly Block[] {
     ];
   });
 }
-/** The second key of the basis sections (they depend on one frozen part). */
-const BASIS = Object.freeze({});
 
 /**
  * The blocks of a decision, in reading order: title and verdict; why (the route and its deadline,
@@ -435,18 +591,51 @@ const BASIS = Object.freeze({});
  * frozen (see {@link SHARED_BLOCKS_SIZE}): copy a block before changing it.
  */
 export function presentDecision(decision: Decision, options: PresentOptions = {}): Block[] {
-  return [
-    ...titleBlocks(decision),
-    ...whyBlocks(decision, options),
-    ...routeBlocks(decision),
-    ...settlementBlocks(decision),
-    ...listSection('steps', 'step', decision.steps, true),
-    ...listSection('materials', 'material', decision.materials),
-    ...listSection('notes', 'note', decision.explain.notes),
-    ...submitterBlocks(decision),
-    ...basisBlocks(decision),
-    ...listSection('laterChanges', 'laterChange', decision.explain.laterChanges),
-    heading('disclaimer'),
-    fixedLine('check.disclaimer'),
-  ];
+  const out: Block[] = [];
+  const title = titleBlocks(decision);
+  pushAll(out, title);
+  whyBlocks(out, decision, options);
+  routeBlocks(out, decision);
+  const tailAt = out.length;
+  const tail = tailBlocks(out, decision);
+  // Channels may render the shared runs at once (see `noteRuns`).
+  noteRuns(out, tail === undefined ? [0, title] : [0, title, tailAt, tail]);
+  return out;
+}
+
+/**
+ * Appends everything after the routes (settlement, steps, materials, notes, who submits, basis,
+ * later changes, disclaimer) to `out`: one shared run, returned, when every section is shared.
+ */
+function tailBlocks(out: Block[], d: Decision): readonly Block[] | undefined {
+  const settlement = settlementBlocks(d);
+  const steps = listSection('steps', 'step', d.steps, true);
+  const materials = listSection('materials', 'material', d.materials);
+  const notes = listSection('notes', 'note', d.explain.notes);
+  const submitters = submitterBlocks(d);
+  const basis = basisBlocks(d);
+  const later = listSection('laterChanges', 'laterChange', d.explain.laterChanges);
+  const make = () => {
+    const all: Block[] = [];
+    pushAll(all, settlement);
+    pushAll(all, steps);
+    pushAll(all, materials);
+    pushAll(all, notes);
+    pushAll(all, submitters);
+    pushAll(all, basis);
+    pushAll(all, later);
+    all.push(heading('disclaimer'), fixedLine('check.disclaimer'));
+    return all;
+  };
+  // A section made afresh (from a decision that shares nothing) is not a key to keep.
+  if (!Object.isFrozen(settlement) || !Object.isFrozen(basis)) {
+    pushAll(out, make());
+    return undefined;
+  }
+  const t = tables.tails;
+  let node = t.at(t.at(t.at(t.root, settlement), steps), materials);
+  node = t.at(t.at(t.at(t.at(node, notes), submitters), basis), later);
+  const tail = t.keep(node, make);
+  pushAll(out, tail);
+  return tail;
 }
