@@ -77,7 +77,7 @@ const PIECES = [
   'interpret typed text',
   'step: stepConversation (rules; XState for the rare events)',
   'view: viewOf (decide + presentDecision on the result)',
-  'store write: commit (one conditional UPDATE with the update id)',
+  "store write: commit (one conditional UPDATE with the update id; resolves after the turn's COMMIT)",
 ] as const;
 type Phase = (typeof PARTS)[number] | (typeof PIECES)[number];
 
@@ -222,7 +222,8 @@ export async function benchEngine(chats: number, runs: number): Promise<Section>
       title: '1. Engine turn',
       intro: [
         `Whole consultations of ${chats} generated people per run (${measured[0]?.turns ?? 0} turns, 50 chats interleaved), ` +
-          'each turn timed: `Engine.send` (load from `SqliteStore` with default settings, restore, interpret, step, store) ' +
+          'each turn timed: `Engine.send` (load from `SqliteStore` with default settings, restore, interpret, step, store; ' +
+          'the store commits a turn of the event loop in a `setImmediate`, which each turn here waits for alone) ' +
           "and the view rendered as the Telegram channel renders it (`viewHtml` + `keyboardOf`) in the person's language.",
       ],
       rows: [
