@@ -12,7 +12,7 @@ import { createI18n, type I18n } from './i18n.js';
 import type { Logger } from './log.js';
 import { startRetention } from './storage/retention.js';
 import { SqliteStore } from './storage/sqlite.js';
-import { createLightClient } from './telegram/fetch.js';
+import { createLightClient, type LightClient } from './telegram/fetch.js';
 import {
   commandMenus,
   createGrammyBot,
@@ -58,10 +58,54 @@ export const MAX_UPDATE_BYTES = 1024 * 1024;
 
 /** True when `given` equals `secret`, compared in constant time (no timing leak of the secret). */
 export function sameSecret(given: string | string[] | undefined, secret: string): boolean {
+  return sameBytes(given, Buffer.from(secret));
+}
+
+/** {@link sameSecret} against the secret's bytes. */
+function sameBytes(given: string | string[] | undefined, secret: Buffer): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === secret.length && timingSafeEqual(a, secret);
+}
+
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+const TYPE_HEADER = 'content-type';
+const LENGTH_HEADER = 'content-length';
+
+/** The headers the gate checks, as `req.headers` would give them. */
+interface GateHeaders {
+  /** The secret, or undefined when it is missing or sent more than once (then `req.headers` joins them). */
+  readonly secret: string | undefined;
+  /** The first content type and length (`req.headers` drops repeats of these). */
+  readonly type: string | undefined;
+  readonly length: string | undefined;
+}
+
+/**
+ * The gate's headers from `req.rawHeaders` in one pass: reading `req.headers` builds an object of
+ * every header of the request first.
+ */
+function gateHeaders(raw: readonly string[]): GateHeaders {
+  let secret: string | undefined;
+  let secrets = 0;
+  let type: string | undefined;
+  let length: string | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    // Names compared case-blind, and only those of the right length.
+    if (name.length === SECRET_HEADER.length && name.toLowerCase() === SECRET_HEADER) {
+      secrets++;
+      secret = raw[i + 1];
+    } else if (type === undefined && name.length === TYPE_HEADER.length && name.toLowerCase() === TYPE_HEADER)
+      type = raw[i + 1];
+    else if (
+      length === undefined &&
+      name.length === LENGTH_HEADER.length &&
+      name.toLowerCase() === LENGTH_HEADER
+    )
+      length = raw[i + 1];
+  }
+  return { secret: secrets === 1 ? secret : undefined, type, length };
 }
 
 /**
@@ -69,6 +113,7 @@ export function sameSecret(given: string | string[] | undefined, secret: string)
  * JSON body under {@link MAX_UPDATE_BYTES}; `GET /healthz` answers `ok`. Refusals carry no details.
  */
 export function webhookGate(path: string, secret: string, handle: Handler): Handler {
+  const expected = Buffer.from(secret);
   return (req, res) => {
     // The usual request is to the path itself: no URL to parse then.
     const pathname = req.url === path ? path : new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -82,9 +127,10 @@ export function webhookGate(path: string, secret: string, handle: Handler): Hand
     }
     if (pathname !== path) return refuse(404);
     if (req.method !== 'POST') return refuse(405);
-    if (!sameSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) return refuse(401);
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(415);
-    const length = Number(req.headers['content-length']);
+    const headers = gateHeaders(req.rawHeaders);
+    if (!sameBytes(headers.secret, expected)) return refuse(401);
+    if (!(headers.type ?? '').startsWith('application/json')) return refuse(415);
+    const length = Number(headers.length);
     if (!Number.isFinite(length)) return refuse(411);
     if (length > MAX_UPDATE_BYTES) return refuse(413);
     void Promise.resolve(handle(req, res)).catch(() => {
@@ -149,6 +195,28 @@ export function grammyWebhook(bot: Bot, timeoutMs = 9000): Handler {
         );
       });
     });
+}
+
+/**
+ * Moves the bot's HTTP client to undici `delayMs` after start (undici is slow to load), and says how
+ * it went: `info` with the transport in use, or `warn` with the reason (the error's message only)
+ * when it failed, the Bot API calls staying on `node:http` (working, at more CPU per call).
+ */
+export function upgradeLater(
+  client: Pick<LightClient, 'upgrade' | 'transport'>,
+  logger: Logger,
+  delayMs = 50,
+): void {
+  const upgrade = () =>
+    client.upgrade().then(
+      () => logger.info({ transport: client.transport }, 'HTTP client upgraded'),
+      (error: unknown) =>
+        logger.warn(
+          { transport: client.transport, err: error instanceof Error ? error.message : String(error) },
+          'HTTP client upgrade failed',
+        ),
+    );
+  setTimeout(upgrade, delayMs).unref();
 }
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
@@ -250,7 +318,7 @@ export async function startBot(
     ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
   });
   // The faster HTTP client is loaded just after the bot has started (it is slow to load).
-  const upgradeClient = () => setTimeout(() => void client.upgrade(), 50).unref();
+  const upgradeClient = () => upgradeLater(client, logger);
   await bot.init();
   await registerCommands(bot.api, i18n);
   if (config.mode === 'webhook') {

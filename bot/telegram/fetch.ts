@@ -4,8 +4,9 @@
  * update, and a bot makes about one call per update.
  *
  * Calls go over `node:http`/`node:https` with keep-alive agents until {@link LightClient.upgrade}
- * has loaded undici, whose `request` costs about a third less CPU per call again; undici takes
- * tens of milliseconds to load, so the bot loads it once it has started, off the start-up path.
+ * has loaded undici, which costs less CPU per call again (the JSON `POST`s go to its connection
+ * pools with a dispatch handler of their own); undici takes tens of milliseconds to load, so the
+ * bot loads it once it has started, off the start-up path.
  * Only what grammY uses is implemented: a request with a string body, and a response read as JSON
  * or text. Anything else (a file upload's streamed form data) goes to Node's own `fetch`.
  */
@@ -33,8 +34,10 @@ export type LightFetch = (url: string | URL, init?: LightRequestInit) => Promise
 
 /**
  * A JSON `POST` to `url`: resolves with the parsed answer whatever its HTTP status (the Bot API
- * answers its errors in JSON); rejects on a network failure, after `timeoutMs` without an answer,
- * or on an answer that is not JSON.
+ * answers its errors in JSON); rejects on a network failure, on an answer that is not JSON, or with
+ * `Bot API: no answer in time (<timeoutMs> ms)` once the server has been silent for `timeoutMs`
+ * (no answer yet, or an answer stalled halfway). The time a call waits for a free connection of
+ * the pool does not count, and on undici the error may come up to a second late (its timers are coarse).
  */
 export type JsonPost = (url: string, body: string, timeoutMs: number) => Promise<unknown>;
 
@@ -43,16 +46,25 @@ export interface LightClient {
   readonly fetch: LightFetch;
   /** The lean path of a Bot API call with a JSON payload, without a `fetch` response in between. */
   readonly postJson: JsonPost;
-  /** Loads undici and sends the calls after it through undici (stays on `node:http` if it fails). */
+  /**
+   * Loads undici and sends the calls after it through undici. If undici cannot be loaded, the
+   * calls stay on `node:http` and the promise rejects with the reason (each call, the same one).
+   * **WARNING:** a caller that ignores the rejection hides a slower bot: log it.
+   */
   upgrade(): Promise<void>;
   /** Which transport calls go through now. */
   readonly transport: 'node:http' | 'undici';
 }
 
+/** What the client uses of undici. */
+type UndiciExports = Pick<typeof import('undici'), 'Pool' | 'request'>;
+
 /** Options of {@link createLightClient}. */
 export interface LightClientOptions {
   /** Connections kept open per origin (default 64). */
   readonly connections?: number;
+  /** Loads undici for {@link LightClient.upgrade} (default `import('undici')`; tests give a broken one). */
+  readonly loadUndici?: () => Promise<Partial<UndiciExports>>;
 }
 
 type StringBody = string | Uint8Array | undefined;
@@ -81,11 +93,12 @@ const timedOut = (timeoutMs: number) => new Error(`Bot API: no answer in time ($
 function nodeHttp(connections: number): Transport {
   const agentOptions = { keepAlive: true, maxSockets: connections, scheduling: 'lifo' as const };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
-  const send: LightFetch = (url, init = {}) => {
+  /** `url` with `body`; `timeoutMs`: the longest silence of the socket, then the call fails. */
+  const call = (url: string | URL, init: LightRequestInit, timeoutMs?: number) => {
     const body = init.body as StringBody;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secure = target.protocol === 'https:';
-    return new Promise<LightResponse>((resolve, reject) => {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
       const headers: Record<string, string | number> = { ...init.headers };
       if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
       const req = (secure ? httpsRequest : httpRequest)(
@@ -95,36 +108,132 @@ function nodeHttp(connections: number): Transport {
           headers,
           agent: secure ? agents.https : agents.http,
           ...(init.signal ? { signal: init.signal } : {}),
+          ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
         },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.once('error', reject);
           res.once('end', () =>
-            resolve(responseOf(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))),
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
           );
         },
       );
+      // Only with `timeoutMs`: the socket was silent that long, before or during the answer.
+      if (timeoutMs !== undefined) req.once('timeout', () => req.destroy(timedOut(timeoutMs)));
       req.once('error', reject);
       req.end(body);
     });
   };
-  const postJson: JsonPost = async (url, body, timeoutMs) => {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const response = await send(url, { method: 'POST', headers: JSON_HEADERS, body, signal });
-      return await response.json();
-    } catch (error) {
-      throw signal.aborted ? timedOut(timeoutMs) : error;
-    }
+  return {
+    send: async (url, init = {}) => {
+      const { status, text } = await call(url, init);
+      return responseOf(status, text);
+    },
+    postJson: async (url, body, timeoutMs) =>
+      JSON.parse((await call(url, { method: 'POST', headers: JSON_HEADERS, body }, timeoutMs)).text),
   };
-  return { send, postJson };
 }
 
-/** Requests with undici's `request` (a pool of keep-alive connections per origin). */
-async function undiciRequest(connections: number): Promise<Transport> {
-  const { Agent, request } = await import('undici');
-  const dispatcher = new Agent({ connections });
+/** A header list as undici's dispatcher takes it (name, value, …): no object to walk per call. */
+const JSON_HEADER_LIST = ['content-type', 'application/json'];
+
+/** True for undici's errors of a silence longer than the call's timeout. */
+const isUndiciTimeout = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+};
+
+/**
+ * One JSON `POST` as an undici dispatch handler: the answer's bytes are kept and parsed at the end,
+ * without undici's `request` layer (its body stream, async resource, abort listener and header
+ * parsing), none of which a call of {@link JsonPost} needs.
+ */
+class JsonAnswer {
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #timeoutMs: number;
+  #chunks: Buffer[] | undefined;
+  #first: Buffer | undefined;
+
+  constructor(resolve: (value: unknown) => void, reject: (error: unknown) => void, timeoutMs: number) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  onConnect(): void {}
+
+  onHeaders(): boolean {
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    // Usually one chunk: no array then.
+    if (this.#first === undefined) this.#first = chunk;
+    else if (this.#chunks === undefined) this.#chunks = [this.#first, chunk];
+    else this.#chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const bytes = this.#chunks ? Buffer.concat(this.#chunks) : this.#first;
+    try {
+      // Parsed from text: a body that is not JSON (a proxy's HTML error page) is a SyntaxError.
+      this.#resolve(JSON.parse(bytes ? bytes.toString('utf8') : ''));
+    } catch (error) {
+      this.#reject(error);
+    }
+  }
+
+  onError(error: unknown): void {
+    this.#reject(isUndiciTimeout(error) ? timedOut(this.#timeoutMs) : error);
+  }
+}
+
+/** What a call's URL resolves to: its origin's pool and the path on it. */
+interface Target {
+  readonly pool: import('undici').Pool;
+  readonly path: string;
+}
+
+/** Distinct call URLs remembered (a bot calls a handful of methods at one API root). */
+const MAX_TARGETS = 256;
+
+/**
+ * Requests with undici (a pool of keep-alive connections per origin). The JSON `POST`s go to the
+ * origin's pool with a dispatch handler of their own; their timeout is undici's own headers and
+ * body timeouts of each request (timers undici runs for every request anyway).
+ */
+async function undiciRequest(
+  connections: number,
+  load: () => Promise<Partial<UndiciExports>>,
+): Promise<Transport> {
+  const { Pool, request } = await load();
+  // The pools are made on the first call: a module without them (undici bundled as CommonJS into an
+  // ES module has only a default export) must fail the upgrade here, not every call after it.
+  if (typeof Pool !== 'function' || typeof request !== 'function')
+    throw new Error('undici: no Pool or request export');
+  const pools = new Map<string, import('undici').Pool>();
+  const poolOf = (origin: string) => {
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections });
+      pools.set(origin, pool);
+    }
+    return pool;
+  };
+  const targets = new Map<string, Target>();
+  const targetOf = (url: string): Target => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { pool: poolOf(parsed.origin), path: `${parsed.pathname}${parsed.search}` };
+      if (targets.size >= MAX_TARGETS) targets.clear();
+      targets.set(url, target);
+    }
+    return target;
+  };
   const send: LightFetch = async (url, init = {}) => {
     const body = init.body as StringBody;
     const response = await request(url, {
@@ -132,26 +241,25 @@ async function undiciRequest(connections: number): Promise<Transport> {
       ...(init.headers ? { headers: init.headers } : {}),
       ...(body !== undefined ? { body } : {}),
       ...(init.signal ? { signal: init.signal } : {}),
-      dispatcher,
+      dispatcher: poolOf(new URL(url).origin),
     });
     return responseOf(response.statusCode, await response.body.text());
   };
-  const postJson: JsonPost = async (url, body, timeoutMs) => {
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const response = await request(url, {
-        method: 'POST',
-        headers: JSON_HEADERS,
-        body,
-        signal,
-        dispatcher,
-      });
-      // Read as text first: a body that is not JSON (a proxy's HTML error page) is a SyntaxError.
-      return JSON.parse(await response.body.text());
-    } catch (error) {
-      throw signal.aborted ? timedOut(timeoutMs) : error;
-    }
-  };
+  const postJson: JsonPost = (url, body, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      const { pool, path } = targetOf(url);
+      pool.dispatch(
+        {
+          path,
+          method: 'POST',
+          headers: JSON_HEADER_LIST,
+          body,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        new JsonAnswer(resolve, reject, timeoutMs),
+      );
+    });
   return { send, postJson };
 }
 
@@ -170,12 +278,11 @@ export function createLightClient(options: LightClientOptions = {}): LightClient
     },
     postJson: (url, body, timeoutMs) => current.postJson(url, body, timeoutMs),
     upgrade() {
-      upgrading ??= undiciRequest(connections).then(
+      upgrading ??= undiciRequest(connections, options.loadUndici ?? (() => import('undici'))).then(
         (faster) => {
           current = faster;
           transport = 'undici';
         },
-        () => {},
       );
       return upgrading;
     },

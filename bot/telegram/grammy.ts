@@ -69,10 +69,34 @@ const DIRECT_METHODS = new Set(['sendMessage', 'editMessageText']);
 /** grammY's own timeout of an API call (`timeoutSeconds`, 500 s), in ms. */
 const GRAMMY_TIMEOUT_MS = 500_000;
 
-/** JSON of a payload without its `null` values, as grammY sends it. */
+/** Nesting below which {@link mayHoldNull} stops looking and answers yes. */
+const NULL_SCAN_DEPTH = 16;
+
+/**
+ * False when `value` holds no `null` at any depth (so JSON without nulls is plain `JSON.stringify`);
+ * true when it may: a `null`, an object with its own `toJSON`, or nesting too deep to look into.
+ */
+function mayHoldNull(value: unknown, depth = 0): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  if (depth > NULL_SCAN_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayHoldNull(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (mayHoldNull((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+/**
+ * JSON of a payload without its `null` values, byte for byte as grammY sends it; the replacer that
+ * drops them (several times slower) only for a payload that holds one.
+ */
 function payloadJson(payload: unknown): string {
-  const json = JSON.stringify(payload ?? {});
-  return json.includes('null') ? JSON.stringify(payload ?? {}, (_, v: unknown) => v ?? undefined) : json;
+  const value = payload ?? {};
+  return mayHoldNull(value)
+    ? JSON.stringify(value, (_, v: unknown) => v ?? undefined)
+    : JSON.stringify(value);
 }
 
 /**
@@ -127,8 +151,9 @@ function retrying(inner: Transformer, outer: Transformer): Transformer {
   return fast as unknown as Transformer;
 }
 
+// The keyboard as it is (its rows are not changed on the way): no copy per call.
 const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
-  keyboard ? { reply_markup: { inline_keyboard: keyboard.map((row) => [...row]) } } : {};
+  keyboard ? { reply_markup: { inline_keyboard: keyboard as Button[][] } } : {};
 
 /**
  * The webhook response of one update, for its final Bot API call (Telegram's webhook reply):
@@ -139,24 +164,32 @@ export interface WebhookReply {
   send(json: string): void | Promise<void>;
 }
 
-/** The webhook response of each update being handled in webhook mode (see {@link handleWebhookUpdate}). */
-const webhookReplies = new WeakMap<object, WebhookReply>();
+/**
+ * The webhook response of each update being handled in webhook mode (see {@link handleWebhookUpdate}),
+ * until its handling ends: a plain map (a `WeakMap` costs more per update, in the garbage collector too).
+ */
+const webhookReplies = new Map<object, WebhookReply>();
 
 /**
  * Handles an update that came by webhook: its final Bot API call (see {@link grammyPort}) goes to
  * `reply` directly; grammY's webhook reply envelope of the update's own client uses it too (one
  * reply per update, whoever comes first).
  */
-export function handleWebhookUpdate(bot: Bot, update: Update, reply: WebhookReply): Promise<void> {
+export async function handleWebhookUpdate(bot: Bot, update: Update, reply: WebhookReply): Promise<void> {
   // Bad input (not an object) is refused by grammY below.
-  if (typeof update === 'object' && update !== null) webhookReplies.set(update, reply);
-  return bot.handleUpdate(update, {
-    send: async (json) => {
-      if (reply.used) throw new Error('the webhook was answered already');
-      reply.used = true;
-      await reply.send(json);
-    },
-  });
+  const keyed = typeof update === 'object' && update !== null;
+  if (keyed) webhookReplies.set(update, reply);
+  try {
+    await bot.handleUpdate(update, {
+      send: async (json) => {
+        if (reply.used) throw new Error('the webhook was answered already');
+        reply.used = true;
+        await reply.send(json);
+      },
+    });
+  } finally {
+    if (keyed) webhookReplies.delete(update);
+  }
 }
 
 /**

@@ -99,3 +99,27 @@ test.each([false, true])('a 400 is not retried: a GrammyError at once (undici: %
   await expect(bot.api.sendMessage(7, 'x')).rejects.toBeInstanceOf(GrammyError);
   expect(seen).toHaveLength(1);
 });
+
+test('the JSON sent is byte for byte what grammY sends: nulls dropped at any depth, "null" in a text kept', async () => {
+  const { directCalls } = await import('../../../bot/telegram/grammy.js');
+  const bodies: string[] = [];
+  const direct = directCalls(
+    async (_url, body) => {
+      bodies.push(body);
+      return { ok: true, result: true };
+    },
+    'http://127.0.0.1:9',
+    '123:TEST',
+  ) as unknown as (prev: unknown, method: string, payload: unknown) => Promise<unknown>;
+  const keyboard = [[{ text: 'null', callback_data: 'a' }], [{ text: 'b', callback_data: 'b', url: null }]];
+  const payloads: unknown[] = [
+    { chat_id: 7, text: 'null 与 undefined', parse_mode: 'HTML' },
+    { chat_id: 7, text: 'x', reply_markup: { inline_keyboard: keyboard } },
+    { chat_id: 7, text: 'x', link_preview_options: { is_disabled: true, url: null }, entities: [null, 1] },
+    { chat_id: 7, text: 'x', reply_markup: null, when: new Date(0) },
+    { chat_id: 7, text: 'x', a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: null } } } } } } } } } } },
+  ];
+  for (const payload of payloads) await direct(undefined, 'sendMessage', payload);
+  // grammY's own client: JSON.stringify with a replacer that drops null.
+  expect(bodies).toEqual(payloads.map((p) => JSON.stringify(p, (_, v: unknown) => v ?? undefined)));
+});
