@@ -184,18 +184,43 @@ function renderParam(param: Param, cache: LangCache, onMissing: OnMissing): stri
 const YES: Text = { key: 'common.yes' };
 const NO: Text = { key: 'common.no' };
 const LIST_SEPARATOR: Text = { key: 'common.listSeparator' };
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The keys of the months' names, by month number. */
 const MONTH_KEYS = Array.from({ length: 13 }, (_, m) => `common.months.${m}`);
+
+/** The value of the decimal digit at `index` of `s`, or -1 for any other character. */
+function digitAt(s: string, index: number): number {
+  const c = s.charCodeAt(index) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** `YYYY-MM-DD` (any digits) as the number `YYYYMMDD`; -1 for anything else. */
+function isoParts(iso: string): number {
+  if (iso.length !== 10 || iso.charCodeAt(4) !== 45 || iso.charCodeAt(7) !== 45) return -1;
+  let n = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const d = digitAt(iso, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 function formatDate(iso: string, cache: LangCache, onMissing: OnMissing): string {
   const known = cache.dates.get(iso);
   if (known !== undefined) return known;
-  const match = ISO_DATE.exec(iso);
-  if (!match) return iso;
-  const rendered = writeDate(match, cache, onMissing);
+  const parts = isoParts(iso);
+  if (parts < 0) return iso;
+  const year = Math.floor(parts / 10_000);
+  const month = Math.floor(parts / 100) % 100;
+  const day = parts % 100;
+  // The common case: the sentence and the month's name are there, and the sentence is compiled.
+  const writer = dateWriterOf(cache);
+  const monthName = writer?.months[month];
+  const fast = writer !== undefined && monthName !== undefined;
+  const rendered = fast ? writer.write(year, monthName, day) : writeDate(year, month, day, cache, onMissing);
   // Remembered only when nothing was missing (a missing sentence is reported every time).
-  if (entryOf(cache, 'common.date').has && entryOf(cache, MONTH_KEYS[Number(match[2])] ?? '').has) {
+  if (fast || (entryOf(cache, 'common.date').has && entryOf(cache, MONTH_KEYS[month] ?? '').has)) {
     if (cache.dates.size >= DATES_SIZE) cache.dates.clear();
     cache.dates.set(iso, rendered);
   }
@@ -205,21 +230,73 @@ function formatDate(iso: string, cache: LangCache, onMissing: OnMissing): string
 /** How many written dates are remembered per i18n instance and language. */
 const DATES_SIZE = 5_000;
 
-function writeDate(match: RegExpExecArray, cache: LangCache, onMissing: OnMissing): string {
-  const [, year, month, day] = match;
-  const m = Number(month);
+function writeDate(year: number, month: number, day: number, cache: LangCache, onMissing: OnMissing): string {
   return translate(
     {
       key: 'common.date',
-      params: {
-        year: Number(year),
-        day: Number(day),
-        monthName: { t: MONTH_KEYS[m] ?? `common.months.${m}` },
-      },
+      params: { year, day, monthName: { t: MONTH_KEYS[month] ?? `common.months.${month}` } },
     },
     cache,
     onMissing,
   );
+}
+
+/**
+ * Writes dates straight from the compiled `common.date` sentence: what {@link writeDate} gives, for
+ * the months whose names the language has (`months`), without building parameters.
+ */
+interface DateWriter {
+  /** The month's name by month number; undefined where the language has none. */
+  readonly months: readonly (string | undefined)[];
+  write(year: number, monthName: string, day: number): string;
+}
+
+const dateWriters = new WeakMap<LangCache, DateWriter | null>();
+
+/** The {@link DateWriter} of a language, or undefined when dates go through {@link writeDate}. */
+function dateWriterOf(cache: LangCache): DateWriter | undefined {
+  let writer = dateWriters.get(cache);
+  if (writer === undefined) {
+    writer = makeDateWriter(cache);
+    dateWriters.set(cache, writer);
+  }
+  return writer ?? undefined;
+}
+
+function makeDateWriter(cache: LangCache): DateWriter | null {
+  // Only where `translate` fills the compiled sentence in with nothing missing, and only from the
+  // parameters `writeDate` gives (a sentence naming anything else goes the long way).
+  if (!cache.compiled) return null;
+  const entry = entryOf(cache, 'common.date');
+  if (!entry.has) return null;
+  if (entry.template === undefined) entry.template = templateOf(cache, 'common.date', undefined);
+  const template = entry.template;
+  if (template === null) return null;
+  const { parts, names } = template;
+  if (!names.every((n) => n === 'year' || n === 'day' || n === 'monthName' || n === 'lng')) return null;
+  const lang = cache.lang;
+  const months = MONTH_KEYS.map((key) =>
+    entryOf(cache, key).has ? translateKey(key, cache, () => {}) : undefined,
+  );
+  return {
+    months,
+    write(year, monthName, day) {
+      let out = parts[0] as string;
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        out +=
+          name === 'year'
+            ? String(year)
+            : name === 'day'
+              ? String(day)
+              : name === 'monthName'
+                ? monthName
+                : lang;
+        out += parts[i + 1] as string;
+      }
+      return out;
+    },
+  };
 }
 
 /** How many rendered sentences with parameters are remembered per i18n instance and language. */

@@ -95,7 +95,9 @@ export function recordAnswer(
   const order = withLast(context.order, question, true);
   const unknown = withLast(context.unknown, question, meta.unknown === true);
   const approximateAge = question === 'birthDate' ? Boolean(meta.approximate) : context.approximateAge;
-  return ask({
+  // What `ask` makes of the context with these answers (no current question, no failures), built once.
+  const current = nextQuestion(answers, { asOf: context.asOf, edition: editionOf(context) });
+  return {
     asOf: context.asOf,
     policy: context.policy,
     lang: context.lang,
@@ -103,14 +105,20 @@ export function recordAnswer(
     order,
     unknown,
     approximateAge,
-    current: null,
+    current,
     failures: 0,
     notice: context.notice,
-  });
+  };
 }
 
-/** `list` without `question`, then with it last when `add`. */
-function withLast(list: readonly QuestionId[], question: QuestionId, add: boolean): QuestionId[] {
+/**
+ * `list` without `question`, then with it last when `add`: `list` itself when that changes nothing
+ * (lists in a context are never changed, so they can be shared by the next one).
+ */
+function withLast(list: readonly QuestionId[], question: QuestionId, add: boolean): readonly QuestionId[] {
+  const at = list.indexOf(question);
+  if (at < 0 && !add) return list;
+  if (add && at >= 0 && at === list.length - 1) return list;
   const out: QuestionId[] = [];
   for (const q of list) if (q !== question) out.push(q);
   if (add) out.push(question);

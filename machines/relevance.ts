@@ -9,8 +9,14 @@
  * - Case questions (credit, settlement, hukou province) are asked only once a route is met; the
  *   settlement options only until one fits, since the first that fits is the recommendation.
  */
-import { checkRoutes, type Edition, type Profile, type RouteCheck } from '../rules/index.js';
-import { CONDITION_FIELDS, QUESTIONS, type QuestionId } from './questions.js';
+import {
+  type ConditionId,
+  checkRoutes,
+  type Edition,
+  type Profile,
+  type RouteCheck,
+} from '../rules/index.js';
+import { CONDITION_FIELDS, QUESTIONS, type Question, type QuestionId } from './questions.js';
 
 /** The answers given so far, by question id. */
 export type Answers = { readonly [K in QuestionId]?: Profile[K] };
@@ -64,31 +70,52 @@ export function profileFrom(answers: Answers): Profile {
   };
 }
 
-/** Fields that could still open a route not yet met, given the routes on the answers so far. */
-function openingFields(routes: readonly RouteCheck[], answers: Answers): Set<QuestionId> {
-  const fields = new Set<QuestionId>();
-  for (const route of routes) {
+/**
+ * Writes into `out`, from index 0, the fields that could still open a route not yet met, given the
+ * routes on the answers so far (each once); returns how many.
+ */
+function openingFields(routes: readonly RouteCheck[], answers: Answers, out: QuestionId[]): number {
+  // Index loops: the lists are frozen, and iterating a frozen list allocates in optimised code.
+  let count = 0;
+  for (let r = 0; r < routes.length; r++) {
+    const route = routes[r] as RouteCheck;
     if (route.met) continue;
+    const unmet = route.unmet;
     // Open when every failed condition reads at least one unanswered field.
     let open = true;
-    for (const c of route.unmet) {
+    for (let i = 0; i < unmet.length && open; i++) {
+      const fields = CONDITION_FIELDS[unmet[i] as ConditionId];
       let unanswered = false;
-      for (const f of CONDITION_FIELDS[c])
-        if (answers[f] === undefined) {
+      for (let j = 0; j < fields.length; j++)
+        if (answers[fields[j] as QuestionId] === undefined) {
           unanswered = true;
           break;
         }
-      if (!unanswered) {
-        open = false;
-        break;
-      }
+      if (!unanswered) open = false;
     }
     if (!open) continue;
-    for (const c of route.unmet)
-      for (const f of CONDITION_FIELDS[c]) if (answers[f] === undefined) fields.add(f);
+    for (let i = 0; i < unmet.length; i++) {
+      const fields = CONDITION_FIELDS[unmet[i] as ConditionId];
+      for (let j = 0; j < fields.length; j++) {
+        const f = fields[j] as QuestionId;
+        if (answers[f] === undefined && !holds(out, count, f)) out[count++] = f;
+      }
+    }
   }
-  return fields;
+  return count;
 }
+
+/** True when the first `count` items of `list` include `item`. */
+function holds(list: readonly QuestionId[], count: number, item: QuestionId): boolean {
+  for (let i = 0; i < count; i++) if (list[i] === item) return true;
+  return false;
+}
+
+/**
+ * The opening fields of the question being chosen (`nextQuestion` is synchronous: one list will do;
+ * it is not emptied, which would drop its storage).
+ */
+const OPENING: QuestionId[] = [];
 
 /** The settlement options' fields of an edition (not the fallback), computed once per edition. */
 const settlementFieldsOf = new WeakMap<Edition, readonly QuestionId[]>();
@@ -113,25 +140,27 @@ export function nextQuestion(answers: Answers, options: RelevanceOptions): Quest
   if (answers.education === undefined) return 'education';
   const routes = checkRoutes(profileFrom(answers), options);
   let eligible = false;
-  for (const r of routes)
-    if (r.met) {
+  for (let r = 0; r < routes.length; r++)
+    if ((routes[r] as RouteCheck).met) {
       eligible = true;
       break;
     }
   const fields = settlementFields(options.edition);
   let settled = false;
-  for (const f of fields)
-    if (answers[f] === true) {
+  for (let i = 0; i < fields.length; i++)
+    if (answers[fields[i] as QuestionId] === true) {
       settled = true;
       break;
     }
-  const opening = eligible ? undefined : openingFields(routes, answers);
+  const opening = OPENING;
+  const openingCount = eligible ? 0 : openingFields(routes, answers, opening);
 
-  for (const question of QUESTIONS) {
+  for (let i = 0; i < QUESTIONS.length; i++) {
+    const question = QUESTIONS[i] as Question;
     if (answers[question.id] !== undefined) continue;
     if (question.requiredWhen?.(answers)) return question.id;
     if (question.stage === 'eligibility') {
-      if (opening?.has(question.id)) return question.id;
+      if (holds(opening, openingCount, question.id)) return question.id;
     } else if (eligible && !(settled && fields.includes(question.id))) {
       return question.id;
     }

@@ -81,27 +81,3 @@ export interface View {
   /** On result views: the decision, exactly as `luohu check --json` gives it. */
   readonly decision?: Decision;
 }
-
-/**
- * Where a list of blocks holds frozen runs of blocks shared with other lists: the start of each run
- * and the run, in order (`[start, run, start, run, …]`).
- */
-export type Runs = readonly (number | readonly Block[])[];
-
-const runsByList = new WeakMap<readonly Block[], Runs>();
-
-/**
- * Notes that `blocks` holds each frozen run of `runs` at its start (see {@link Runs}), so a channel
- * that keeps what it rendered of a frozen list can render a run at once. A hint only.
- *
- * WARNING: the list may be changed after this; a channel must check that a run is still there,
- * block for block, before using what it kept for the run.
- */
-export function noteRuns(blocks: readonly Block[], runs: Runs): void {
-  runsByList.set(blocks, runs);
-}
-
-/** The runs noted for `blocks` by {@link noteRuns}, if any (a hint: see there). */
-export function runsOf(blocks: readonly Block[]): Runs | undefined {
-  return runsByList.get(blocks);
-}

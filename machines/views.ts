@@ -82,11 +82,22 @@ export function decisionOf(context: ConsultationContext): Decision {
   });
 }
 
+/** `active.<state>` by state, made once (a view's `state` is not a new string every turn). */
+const activeNames = new Map<string, string>();
+
 function stateName(snapshot: ConsultationSnapshot): string {
   const value = snapshot.value as unknown;
   if (typeof value === 'string') return value;
   const active = (value as { active?: unknown }).active;
-  if (typeof active === 'string' && Object.keys(value as object).length === 1) return `active.${active}`;
+  if (typeof active === 'string' && Object.keys(value as object).length === 1) {
+    let name = activeNames.get(active);
+    if (name === undefined) {
+      name = `active.${active}`;
+      // The machine's states are few; anything else is not kept.
+      if (activeNames.size < 16) activeNames.set(active, name);
+    }
+    return name;
+  }
   return Object.entries(value as object)
     .map(([parent, child]) => `${parent}.${String(child)}`)
     .join(',');

@@ -3,7 +3,7 @@
  * message limit, and inline keyboards whose buttons carry the view's turn so that an old button
  * can be told from a current one.
  */
-import { type Block, type Choice, type Runs, runsOf, type View } from '../../machines/view.js';
+import type { Block, Choice, View } from '../../machines/view.js';
 import { type Renderer, type RenderMemo, renderMemo } from '../i18n.js';
 import { blockPrefix } from '../render/plain.js';
 
@@ -47,8 +47,6 @@ function blockHtml(b: Block, renderer: Renderer): string {
 
 /** The table of {@link renderMemo} that holds blocks, and frozen lists of blocks, as HTML. */
 const BLOCK_HTML = {};
-/** The table of {@link renderMemo} that holds runs of blocks (see `noteRuns`) as HTML, lines joined. */
-const RUN_HTML = {};
 
 /** The HTML of a block, kept when the block is frozen (and nothing was missing). */
 function frozenBlockHtml(b: Block, renderer: Renderer, memo: RenderMemo): string {
@@ -61,41 +59,9 @@ function frozenBlockHtml(b: Block, renderer: Renderer, memo: RenderMemo): string
   return line;
 }
 
-/** True when `blocks` holds `run` from `start` on, block for block. */
-function holds(blocks: readonly Block[], start: number, run: readonly Block[]): boolean {
-  if (start + run.length > blocks.length) return false;
-  for (let i = 0; i < run.length; i++) if (blocks[start + i] !== run[i]) return false;
-  return true;
-}
-
-/**
- * The HTML of a frozen run of frozen blocks (lines joined), kept whole when nothing was missing.
- * Undefined when the run is not frozen all the way down (then it is rendered block by block).
- */
-function runHtml(
-  run: readonly Block[],
-  renderer: Renderer,
-  memo: RenderMemo,
-  runs: RenderMemo,
-): string | undefined {
-  const known = runs.values.get(run);
-  if (known !== undefined) return known;
-  if (!Object.isFrozen(run)) return undefined;
-  for (const b of run) if (!Object.isFrozen(b)) return undefined;
-  const misses = runs.misses;
-  let html = '';
-  for (let i = 0; i < run.length; i++) {
-    const line = frozenBlockHtml(run[i] as Block, renderer, memo);
-    html = i === 0 ? line : `${html}\n${line}`;
-  }
-  if (runs.misses === misses) runs.values.set(run, html);
-  return html;
-}
-
 /**
  * The whole text of a view as Telegram HTML (notice in italics, then the body). Frozen blocks (the
- * presenter shares them between decisions) are rendered once per language and i18n instance, and
- * so are the frozen runs of them a list is noted to hold (`noteRuns`).
+ * presenter shares them between decisions) are rendered once per language and i18n instance.
  */
 export function viewHtml(view: View, renderer: Renderer): string {
   const memo = renderMemo(renderer, BLOCK_HTML);
@@ -109,25 +75,8 @@ export function viewHtml(view: View, renderer: Renderer): string {
   const missesBefore = memo?.misses ?? 0;
   let allFrozen = true;
   let html = view.notice ? perLine('i', escapeHtml(renderer.render(view.notice))) : undefined;
-  const runs = memo !== undefined ? runsOf(blocks) : undefined;
-  const runMemo = runs !== undefined ? renderMemo(renderer, RUN_HTML) : undefined;
-  let r = 0;
-  let nextRun = runs !== undefined && runs.length > 0 ? (runs[0] as number) : -1;
+  // An index loop: the list may be frozen, and iterating a frozen list allocates.
   for (let i = 0; i < blocks.length; i++) {
-    if (i === nextRun) {
-      const run = (runs as Runs)[r + 1] as readonly Block[];
-      r += 2;
-      nextRun = r < (runs as Runs).length ? ((runs as Runs)[r] as number) : -1;
-      const part =
-        holds(blocks, i, run) && run.length > 0
-          ? runHtml(run, renderer, memo as RenderMemo, runMemo as RenderMemo)
-          : undefined;
-      if (part !== undefined) {
-        html = html === undefined ? part : `${html}\n${part}`;
-        i += run.length - 1;
-        continue;
-      }
-    }
     const b = blocks[i] as Block;
     let line: string;
     if (memo !== undefined && Object.isFrozen(b)) line = frozenBlockHtml(b, renderer, memo);
@@ -248,16 +197,47 @@ function labelOf(choice: Choice, renderer: Renderer, memo: RenderMemo): string {
   return label;
 }
 
+/** How many characters (code points, as the string iterator counts them) `text` has. */
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
+/**
+ * The labels and data of the keyboard being made, from index 0 (`keyboardOf` is not re-entered while
+ * it runs; the lists are not emptied, which would drop their storage).
+ */
+const LABEL_SCRATCH: string[] = [];
+const DATA_SCRATCH: string[] = [];
+
 /** The keyboard of a view: one button a row for long labels, two a row for short ones. */
 export function keyboardOf(view: View, seq: number, renderer: Renderer): Button[][] {
   const memo = renderMemo(renderer, LABELS);
-  const buttons = view.choices.map((c) => ({
-    text: memo !== undefined && Object.isFrozen(c) ? labelOf(c, renderer, memo) : renderer.render(c.label),
-    callback_data: callbackData(seq, c.id),
-  }));
-  const short = buttons.every((b) => b.text.length <= 12 || [...b.text].length <= 12);
-  const perRow = short ? 2 : 1;
+  const choices = view.choices;
+  const labels = LABEL_SCRATCH;
+  const data = DATA_SCRATCH;
+  const count = choices.length;
+  let short = true;
+  // Index loops: the choices are frozen, and iterating a frozen list allocates.
+  for (let i = 0; i < count; i++) {
+    const c = choices[i] as Choice;
+    const text =
+      memo !== undefined && Object.isFrozen(c) ? labelOf(c, renderer, memo) : renderer.render(c.label);
+    labels[i] = text;
+    data[i] = callbackData(seq, c.id);
+    if (short && text.length > 12 && codePoints(text) > 12) short = false;
+  }
   const rows: Button[][] = [];
-  for (let i = 0; i < buttons.length; i += perRow) rows.push(buttons.slice(i, i + perRow));
+  const button = (i: number): Button => ({ text: labels[i] as string, callback_data: data[i] as string });
+  for (let i = 0; i < count; i += short ? 2 : 1)
+    rows.push(short && i + 1 < count ? [button(i), button(i + 1)] : [button(i)]);
   return rows;
 }

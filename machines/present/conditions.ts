@@ -84,7 +84,8 @@ export function conditionText(check: ConditionCheck, scope: ConditionScope): Tex
       const under = typeof threshold === 'number' ? threshold : Number(threshold);
       const closedOn = scope.route.closedOn;
       return {
-        key: `${key}.line`,
+        // The one sentence made afresh for every person (it names their date): a literal key.
+        key: 'condition.age.line',
         params: {
           value: raw(value),
           threshold: under,
@@ -116,7 +117,11 @@ export function changeText(change: Change, route: RouteExplanation): Text {
       };
     }
     case 'age-closed':
-      return { key, params: { closedOn: { date: String(p.closedOn) }, age: p.age ?? '' } };
+      // Made afresh for every person (it names their date): a literal key.
+      return {
+        key: 'change.age-closed',
+        params: { closedOn: { date: String(p.closedOn) }, age: p.age ?? '' },
+      };
     default:
       return { key, params: p };
   }
@@ -124,5 +129,6 @@ export function changeText(change: Change, route: RouteExplanation): Text {
 
 /** True when the route is closed because the person has passed its age limit. */
 export function closedByAge(route: RouteExplanation): boolean {
-  return route.changes.some((c) => c.id === 'age-closed');
+  for (const c of route.changes) if (c.id === 'age-closed') return true;
+  return false;
 }

@@ -13,8 +13,9 @@ import {
   findEdition,
   parseIsoDate,
   type RouteExplanation,
+  type RouteOutcome,
 } from '../../rules/index.js';
-import { noteRuns, type Param, type Params, type Text, text } from '../view.js';
+import { type Param, type Params, type Text, text } from '../view.js';
 import { type Block, block, type Mark } from './block.js';
 import { changeText, closedByAge, conditionMark, conditionText } from './conditions.js';
 
@@ -111,8 +112,6 @@ const tables = {
   lists: new Table<readonly Block[]>(),
   /** Who submits: by verdict and clauses. */
   submitters: new Table<readonly Block[]>(),
-  /** Everything after the routes: by its sections. */
-  tails: new Table<readonly Block[]>(),
 };
 
 const NO_BLOCKS: readonly Block[] = Object.freeze([]);
@@ -197,9 +196,9 @@ const routeName = (id: string): Param => ({ t: ROUTE_NAME_KEYS.of(id) });
 
 function heading(name: string): Block {
   const { headings } = tables;
-  return headings.keep(headings.at(headings.root, name), () =>
-    block('heading', text(`check.heading.${name}`)),
-  );
+  const node = headings.at(headings.root, name);
+  // The closure is made only when the block is.
+  return node.value ?? headings.keep(node, () => block('heading', text(`check.heading.${name}`)));
 }
 // Literals with the same keys in the same order as `block(kind, t, mark ? { mark } : undefined)`.
 const line = (t: Text, mark?: Mark): Block =>
@@ -211,14 +210,22 @@ const detail = (t: Text, mark?: Mark): Block =>
 /** A shared line of a sentence without parameters. */
 function fixedLine(key: string, mark?: Mark): Block {
   const { lines } = tables;
-  return lines.keep(lines.at(lines.at(lines.root, key), mark ?? ''), () => line(text(key), mark));
+  const node = lines.at(lines.at(lines.root, key), mark ?? '');
+  return node.value ?? lines.keep(node, () => line(text(key), mark));
 }
 
 /** Sections made from two frozen parts of a decision, by the parts and a key for the rest. */
 let pairSections = new WeakMap<object, WeakMap<object, Map<string, readonly Block[]>>>();
 
-function sectionOf(a: object, b: object, key: string, make: () => Block[]): readonly Block[] {
-  if (!Object.isFrozen(a) || !Object.isFrozen(b)) return make();
+/** The section kept for two frozen parts and a key, if any. */
+function knownSection(a: object, b: object, key: string): readonly Block[] | undefined {
+  if (!Object.isFrozen(a) || !Object.isFrozen(b)) return undefined;
+  return pairSections.get(a)?.get(b)?.get(key);
+}
+
+/** Keeps `made` (frozen) as the section of two frozen parts and a key; parts not frozen keep nothing. */
+function keepSection(a: object, b: object, key: string, made: Block[]): readonly Block[] {
+  if (!Object.isFrozen(a) || !Object.isFrozen(b)) return made;
   let byB = pairSections.get(a);
   if (byB === undefined) {
     byB = new WeakMap();
@@ -229,11 +236,8 @@ function sectionOf(a: object, b: object, key: string, make: () => Block[]): read
     byKey = new Map();
     byB.set(b, byKey);
   }
-  let found = byKey.get(key);
-  if (found === undefined) {
-    found = deepFreeze(make());
-    byKey.set(key, found);
-  }
+  const found = deepFreeze(made);
+  byKey.set(key, found);
   return found;
 }
 
@@ -242,7 +246,8 @@ function untilOf(decision: Decision, id: string, index: number): string | null {
   const routes = decision.routes;
   const at = routes[index];
   if (at !== undefined && at.id === id) return at.until ?? null;
-  for (const r of routes) if (r.id === id) return r.until ?? null;
+  for (let i = 0; i < routes.length; i++)
+    if ((routes[i] as RouteOutcome).id === id) return routes[i]?.until ?? null;
   return null;
 }
 
@@ -265,32 +270,37 @@ function scholarYears(decision: Decision, route: RouteExplanation): number | und
     byRoute.set(route.id, fromEdition);
   }
   if (fromEdition !== null) return fromEdition;
-  for (const c of route.changes)
+  for (let i = 0; i < route.changes.length; i++) {
+    const c = route.changes[i] as Change;
     if (c.id === 'overseas-study') {
       const years = c.params.years;
       return typeof years === 'number' ? years : undefined;
     }
+  }
   return undefined;
 }
 
 function titleBlocks(d: Decision): readonly Block[] {
   const t = tables.titles;
   const node = t.at(t.at(t.at(t.at(t.at(t.root, d.policy), d.asOf), d.age), d.verdict), d.route);
-  return t.keep(node, () => [
-    block(
-      'title',
-      text('check.title', {
-        edition: { t: `policy.${d.policy}.name` },
-        asOf: { date: d.asOf },
-        age: d.age,
-      }),
-    ),
-    line(
-      text(`verdict.${d.verdict}.title`),
-      d.verdict === 'instant' ? 'pass' : d.verdict === 'window-review' ? 'warn' : 'fail',
-    ),
-    line(text(`verdict.${d.verdict}.detail`, d.route ? { route: routeName(d.route) } : {})),
-  ]);
+  return (
+    node.value ??
+    t.keep(node, () => [
+      block(
+        'title',
+        text('check.title', {
+          edition: { t: `policy.${d.policy}.name` },
+          asOf: { date: d.asOf },
+          age: d.age,
+        }),
+      ),
+      line(
+        text(`verdict.${d.verdict}.title`),
+        d.verdict === 'instant' ? 'pass' : d.verdict === 'window-review' ? 'warn' : 'fail',
+      ),
+      line(text(`verdict.${d.verdict}.detail`, d.route ? { route: routeName(d.route) } : {})),
+    ])
+  );
 }
 
 /** The line of one of the decision's warnings. */
@@ -299,37 +309,47 @@ function warningBlock(d: Decision, warning: string): Block {
   const node = w.at(w.root, warning);
   if (warning === 'age-limit-soon' && d.route) {
     const until = untilOf(d, d.route, -1);
-    return w.keep(w.at(w.at(node, d.asOf), until), () => {
-      const key = `warning.${warning}`;
-      const asOf = parseIsoDate(d.asOf);
-      const last = until ? parseIsoDate(until) : undefined;
-      // Days left, today included.
-      if (until && asOf && last)
-        return line(text(key, { date: { date: until }, count: daysBetween(asOf, last) + 1 }), 'warn');
-      return line(text(key), 'warn');
-    });
+    const dated = w.at(w.at(node, d.asOf), until);
+    return (
+      dated.value ??
+      w.keep(dated, () => {
+        const key = `warning.${warning}`;
+        const asOf = parseIsoDate(d.asOf);
+        const last = until ? parseIsoDate(until) : undefined;
+        // Days left, today included.
+        if (until && asOf && last)
+          return line(text(key, { date: { date: until }, count: daysBetween(asOf, last) + 1 }), 'warn');
+        return line(text(key), 'warn');
+      })
+    );
   }
   if (warning === 'unconfirmed-answers') {
     const unconfirmed = d.explain.unconfirmed;
     // The list's length first: a path of fields could be the start of a longer one.
     let fields = w.at(node, unconfirmed.length);
-    for (const f of unconfirmed) fields = w.at(fields, f);
-    return w.keep(fields, () => {
-      const list = unconfirmed.map((f): Param => ({ t: `field.${f}` }));
-      return line(text(`warning.${warning}`, { list: { list } }), 'warn');
-    });
+    for (let i = 0; i < unconfirmed.length; i++) fields = w.at(fields, unconfirmed[i]);
+    return (
+      fields.value ??
+      w.keep(fields, () => {
+        const list = unconfirmed.map((f): Param => ({ t: `field.${f}` }));
+        return line(text(`warning.${warning}`, { list: { list } }), 'warn');
+      })
+    );
   }
-  return w.keep(node, () => fixedLine(`warning.${warning}`, 'warn'));
+  return node.value ?? w.keep(node, () => fixedLine(`warning.${warning}`, 'warn'));
 }
 
 function warningBlocks(out: Block[], d: Decision, options: PresentOptions): void {
   if (options.approximateAge) out.push(fixedLine('warning.approximate-age', 'warn'));
-  for (const w of d.warnings) out.push(warningBlock(d, w));
+  for (let i = 0; i < d.warnings.length; i++) out.push(warningBlock(d, d.warnings[i] as string));
 }
 
 /** The changes that would open a route, one detail each. */
 function changeBlocks(out: Block[], route: RouteExplanation): void {
-  for (const c of route.changes) {
+  // Index loops here and below: the lists are frozen, and iterating a frozen list allocates.
+  const changes = route.changes;
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i] as Change;
     // Only a late social insurance change names the route's closing date.
     const key = c.id === 'more-social-insurance' && c.params.inTime === false ? (route.closedOn ?? '') : '';
     if (!Object.isFrozen(c)) {
@@ -342,7 +362,8 @@ function changeBlocks(out: Block[], route: RouteExplanation): void {
 
 /** The explanation of route `id`. */
 function explainedRoute(d: Decision, id: string): RouteExplanation | undefined {
-  for (const r of d.explain.routes) if (r.id === id) return r;
+  const routes = d.explain.routes;
+  for (let i = 0; i < routes.length; i++) if ((routes[i] as RouteExplanation).id === id) return routes[i];
   return undefined;
 }
 
@@ -364,7 +385,8 @@ function whyBlocks(out: Block[], d: Decision, options: PresentOptions): void {
       const id = closest[i] as string;
       const route = explainedRoute(d, id);
       if (!route) continue;
-      out.push(why.keep(why.at(why.at(why.root, 'ri'), id), () => item(text(`route.${id}.name`))));
+      const node = why.at(why.at(why.root, 'ri'), id);
+      out.push(node.value ?? why.keep(node, () => item(text(`route.${id}.name`))));
       changeBlocks(out, route);
     }
     return;
@@ -372,31 +394,42 @@ function whyBlocks(out: Block[], d: Decision, options: PresentOptions): void {
 
   const chosen = d.route;
   const until = untilOf(d, chosen, -1);
+  const routeLine = why.at(why.at(why.root, 'wr'), chosen);
   out.push(
-    why.keep(why.at(why.at(why.root, 'wr'), chosen), () =>
-      line(text('check.why.route', { route: routeName(chosen), summary: { t: `route.${chosen}.summary` } })),
-    ),
+    routeLine.value ??
+      why.keep(routeLine, () =>
+        line(
+          text('check.why.route', { route: routeName(chosen), summary: { t: `route.${chosen}.summary` } }),
+        ),
+      ),
     // The dates a route closes are the person's own (from the birth date): not shared.
     until ? line(text('check.why.until', { date: { date: until } })) : fixedLine('check.why.noLimit'),
   );
   // Only the routes that outlast this one are a fallback once it closes.
-  const outlasts = (a: { until: string | null }) => a.until === null || (until !== null && a.until > until);
+
   let node: Node<Block> | undefined;
-  for (const a of d.explain.alternatives)
-    if (outlasts(a)) node = why.at(why.at(node ?? why.at(why.root, 'wa'), a.id), a.until || '');
+  const alternatives = d.explain.alternatives;
+  for (let i = 0; i < alternatives.length; i++) {
+    const a = alternatives[i] as { id: string; until: string | null };
+    if (outlasts(a, until)) node = why.at(why.at(node ?? why.at(why.root, 'wa'), a.id), a.until || '');
+  }
   if (node !== undefined)
     out.push(
-      why.keep(node, () => {
-        const alternatives = d.explain.alternatives
-          .filter(outlasts)
-          .map(
-            (a): Param =>
-              a.until
-                ? { t: 'check.why.alternative', params: { route: routeName(a.id), until: { date: a.until } } }
-                : { t: 'check.why.alternativeNoLimit', params: { route: routeName(a.id) } },
-          );
-        return line(text('check.why.alternatives', { list: { list: alternatives } }));
-      }),
+      node.value ??
+        why.keep(node, () => {
+          const alternatives = d.explain.alternatives
+            .filter((a) => outlasts(a, until))
+            .map(
+              (a): Param =>
+                a.until
+                  ? {
+                      t: 'check.why.alternative',
+                      params: { route: routeName(a.id), until: { date: a.until } },
+                    }
+                  : { t: 'check.why.alternativeNoLimit', params: { route: routeName(a.id) } },
+            );
+          return line(text('check.why.alternatives', { list: { list: alternatives } }));
+        }),
     );
   const { deadline } = d.explain;
   if (deadline && deadline !== until)
@@ -404,10 +437,9 @@ function whyBlocks(out: Block[], d: Decision, options: PresentOptions): void {
   warningBlocks(out, d, options);
   if (d.verdict === 'window-review') {
     const clause = d.explain.clauses.creditReview;
+    const credit = why.at(why.at(why.root, 'wc'), clause);
     out.push(
-      why.keep(why.at(why.at(why.root, 'wc'), clause), () =>
-        line(cited(text('check.why.creditReview'), clause), 'warn'),
-      ),
+      credit.value ?? why.keep(credit, () => line(cited(text('check.why.creditReview'), clause), 'warn')),
     );
   }
 }
@@ -416,6 +448,11 @@ function whyBlocks(out: Block[], d: Decision, options: PresentOptions): void {
 function conditionKey(d: Decision, route: RouteExplanation, check: ConditionCheck): string {
   if (check.id === 'overseas') return `${route.clause}\u0000${scholarYears(d, route) ?? '\u0001'}`;
   return route.clause;
+}
+
+/** True when an alternative route outlasts the chosen one (open until `until`, or with no limit). */
+function outlasts(a: { until: string | null }, until: string | null): boolean {
+  return a.until === null || (until !== null && a.until > until);
 }
 
 /** The detail of one of a route's conditions. */
@@ -438,9 +475,9 @@ function routeBlocks(out: Block[], d: Decision): void {
       // Closed by age: nothing else can open it, so one line says it all.
       // Closed on the person's own date: not shared.
       let closing: Change | undefined;
-      for (const c of route.changes)
-        if (c.id === 'age-closed') {
-          closing = c;
+      for (let i = 0; i < route.changes.length; i++)
+        if (route.changes[i]?.id === 'age-closed') {
+          closing = route.changes[i];
           break;
         }
       const reason = closing ? nested(changeText(closing, route)) : '';
@@ -463,17 +500,21 @@ function routeBlocks(out: Block[], d: Decision): void {
       );
     else {
       const state = route.met ? 'm' : route.reachable ? 'u' : 'x';
+      const head = heads.at(heads.at(heads.at(heads.root, route.id), route.clause), state);
       out.push(
-        heads.keep(heads.at(heads.at(heads.at(heads.root, route.id), route.clause), state), () => {
-          const name = routeName(route.id);
-          const head = route.met
-            ? text('check.route.metNoLimit', { route: name })
-            : text(route.reachable ? 'check.route.unmet' : 'check.route.unreachable', { route: name });
-          return item(cited(head, route.clause), route.met ? 'pass' : 'fail');
-        }),
+        head.value ??
+          heads.keep(head, () => {
+            const name = routeName(route.id);
+            const head = route.met
+              ? text('check.route.metNoLimit', { route: name })
+              : text(route.reachable ? 'check.route.unmet' : 'check.route.unreachable', { route: name });
+            return item(cited(head, route.clause), route.met ? 'pass' : 'fail');
+          }),
       );
     }
-    for (const check of route.conditions) {
+    const checks = route.conditions;
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i] as ConditionCheck;
       // An age condition names the day the route closes: the person's own, not shared.
       if (check.id === 'age' || !Object.isFrozen(check)) {
         out.push(conditionBlock(d, route, check));
@@ -488,31 +529,37 @@ function routeBlocks(out: Block[], d: Decision): void {
 
 function settlementBlocks(d: Decision): readonly Block[] {
   const notEligible = d.verdict === 'not-eligible';
-  return sectionOf(d.settlement, d.explain.settlement, notEligible ? 'n' : 'e', () => {
-    const { recommended, options } = d.settlement;
-    const info = (id: string) => d.explain.settlement.find((o) => o.id === id);
-    const name = (id: string): Param => ({ t: `settlement.${id}.name` });
-    const out: Block[] = [heading('settlement')];
-    if (notEligible) out.push(line(text('check.settlement.ifEligible')));
-    const recommendation = text('check.settlement.recommended', { option: name(recommended) });
-    const clause = info(recommended)?.clause;
+  const key = notEligible ? 'n' : 'e';
+  return (
+    knownSection(d.settlement, d.explain.settlement, key) ??
+    keepSection(d.settlement, d.explain.settlement, key, settlementSection(d, notEligible))
+  );
+}
+
+function settlementSection(d: Decision, notEligible: boolean): Block[] {
+  const { recommended, options } = d.settlement;
+  const info = (id: string) => d.explain.settlement.find((o) => o.id === id);
+  const name = (id: string): Param => ({ t: `settlement.${id}.name` });
+  const out: Block[] = [heading('settlement')];
+  if (notEligible) out.push(line(text('check.settlement.ifEligible')));
+  const recommendation = text('check.settlement.recommended', { option: name(recommended) });
+  const clause = info(recommended)?.clause;
+  out.push(
+    line(clause ? cited(recommendation, clause) : recommendation, 'pass'),
+    line(text(`settlement.${recommended}.why`)),
+  );
+  for (const option of options.filter((o) => o.fits)) {
+    const about = info(option.id);
     out.push(
-      line(clause ? cited(recommendation, clause) : recommendation, 'pass'),
-      line(text(`settlement.${recommended}.why`)),
+      item(text(`settlement.${option.id}.name`), 'pass'),
+      detail(text(`settlement.${option.id}.detail`)),
+      ...(about?.pros ?? []).map((id) => detail(text(`settlement.pro.${id}`), 'pass')),
+      ...(about?.cons ?? []).map((id) => detail(text(`settlement.con.${id}`), 'warn')),
     );
-    for (const option of options.filter((o) => o.fits)) {
-      const about = info(option.id);
-      out.push(
-        item(text(`settlement.${option.id}.name`), 'pass'),
-        detail(text(`settlement.${option.id}.detail`)),
-        ...(about?.pros ?? []).map((id) => detail(text(`settlement.pro.${id}`), 'pass')),
-        ...(about?.cons ?? []).map((id) => detail(text(`settlement.con.${id}`), 'warn')),
-      );
-    }
-    const others = options.filter((o) => !o.fits).map((o) => name(o.id));
-    if (others.length > 0) out.push(line(text('check.settlement.others', { list: { list: others } })));
-    return out;
-  });
+  }
+  const others = options.filter((o) => !o.fits).map((o) => name(o.id));
+  if (others.length > 0) out.push(line(text('check.settlement.others', { list: { list: others } })));
+  return out;
 }
 
 /** List sections of frozen lists of ids (the rules share them between decisions), by list and name. */
@@ -526,19 +573,8 @@ function listSection(
   numbered = false,
 ): readonly Block[] {
   if (ids.length === 0) return NO_BLOCKS;
-  const make = () => [
-    heading(name),
-    ...ids.map((id, index) => block('item', text(`${prefix}.${id}`), numbered ? { number: index + 1 } : {})),
-  ];
-  // Each name comes with one prefix and one numbering: the name says both. By the ids (the same
-  // section for the same ids), and for a frozen list of them (the rules share them) by the list too.
-  const byContent = () => {
-    const lists = tables.lists;
-    let node = lists.at(lists.at(lists.root, name), ids.length);
-    for (const id of ids) node = lists.at(node, id);
-    return lists.keep(node, make);
-  };
-  if (!Object.isFrozen(ids)) return byContent();
+  // For a frozen list of ids (the rules share them) by the list, else (and the first time) by the ids.
+  if (!Object.isFrozen(ids)) return listByIds(name, prefix, ids, numbered);
   let byName = listSections.get(ids);
   if (byName === undefined) {
     byName = new Map();
@@ -546,10 +582,26 @@ function listSection(
   }
   let found = byName.get(name);
   if (found === undefined) {
-    found = byContent();
+    found = listByIds(name, prefix, ids, numbered);
     byName.set(name, found);
   }
   return found;
+}
+
+/** The shared list section of these ids: the same for the same ids (each name has one prefix and numbering). */
+function listByIds(
+  name: string,
+  prefix: string,
+  ids: readonly string[],
+  numbered: boolean,
+): readonly Block[] {
+  const lists = tables.lists;
+  let node = lists.at(lists.at(lists.root, name), ids.length);
+  for (let i = 0; i < ids.length; i++) node = lists.at(node, ids[i]);
+  return lists.keep(node, () => [
+    heading(name),
+    ...ids.map((id, index) => block('item', text(`${prefix}.${id}`), numbered ? { number: index + 1 } : {})),
+  ]);
 }
 
 function submitterBlocks(d: Decision): readonly Block[] {
@@ -557,29 +609,38 @@ function submitterBlocks(d: Decision): readonly Block[] {
   const { clauses } = d.explain;
   const t = tables.submitters;
   const node = t.at(t.at(t.at(t.root, d.verdict), clauses.submitters), clauses.creditReview);
-  return t.keep(node, () => {
-    const out = [heading('submitters'), line(cited(text('check.submitters'), clauses.submitters))];
-    // A window review has already said why; everyone else learns that credit is checked first.
-    if (d.verdict === 'instant') out.push(line(cited(text('check.creditCheck'), clauses.creditReview)));
-    return out;
-  });
+  return (
+    node.value ??
+    t.keep(node, () => {
+      const out = [heading('submitters'), line(cited(text('check.submitters'), clauses.submitters))];
+      // A window review has already said why; everyone else learns that credit is checked first.
+      if (d.verdict === 'instant') out.push(line(cited(text('check.creditCheck'), clauses.creditReview)));
+      return out;
+    })
+  );
 }
 
 function basisBlocks(d: Decision): readonly Block[] {
-  const source = d.explain.clauses.source;
   const interpretations = d.explain.interpretations;
   // The clauses are shared by the decisions of one edition (frozen): they and the edition's id say the source.
-  return sectionOf(interpretations, d.explain.clauses, d.policy, () => {
-    const params: Params = {
-      edition: { t: `policy.${d.policy}.name` },
-      source: { t: `clause.${source}` },
-    };
-    return [
-      heading('basis'),
-      line(text('check.edition', params)),
-      ...interpretations.map((id) => item(text(`interpretation.${id}`))),
-    ];
-  });
+  return (
+    knownSection(interpretations, d.explain.clauses, d.policy) ??
+    keepSection(interpretations, d.explain.clauses, d.policy, basisSection(d))
+  );
+}
+
+function basisSection(d: Decision): Block[] {
+  const source = d.explain.clauses.source;
+  const interpretations = d.explain.interpretations;
+  const params: Params = {
+    edition: { t: `policy.${d.policy}.name` },
+    source: { t: `clause.${source}` },
+  };
+  return [
+    heading('basis'),
+    line(text('check.edition', params)),
+    ...interpretations.map((id) => item(text(`interpretation.${id}`))),
+  ];
 }
 
 /**
@@ -592,50 +653,16 @@ function basisBlocks(d: Decision): readonly Block[] {
  */
 export function presentDecision(decision: Decision, options: PresentOptions = {}): Block[] {
   const out: Block[] = [];
-  const title = titleBlocks(decision);
-  pushAll(out, title);
+  pushAll(out, titleBlocks(decision));
   whyBlocks(out, decision, options);
   routeBlocks(out, decision);
-  const tailAt = out.length;
-  const tail = tailBlocks(out, decision);
-  // Channels may render the shared runs at once (see `noteRuns`).
-  noteRuns(out, tail === undefined ? [0, title] : [0, title, tailAt, tail]);
+  pushAll(out, settlementBlocks(decision));
+  pushAll(out, listSection('steps', 'step', decision.steps, true));
+  pushAll(out, listSection('materials', 'material', decision.materials));
+  pushAll(out, listSection('notes', 'note', decision.explain.notes));
+  pushAll(out, submitterBlocks(decision));
+  pushAll(out, basisBlocks(decision));
+  pushAll(out, listSection('laterChanges', 'laterChange', decision.explain.laterChanges));
+  out.push(heading('disclaimer'), fixedLine('check.disclaimer'));
   return out;
-}
-
-/**
- * Appends everything after the routes (settlement, steps, materials, notes, who submits, basis,
- * later changes, disclaimer) to `out`: one shared run, returned, when every section is shared.
- */
-function tailBlocks(out: Block[], d: Decision): readonly Block[] | undefined {
-  const settlement = settlementBlocks(d);
-  const steps = listSection('steps', 'step', d.steps, true);
-  const materials = listSection('materials', 'material', d.materials);
-  const notes = listSection('notes', 'note', d.explain.notes);
-  const submitters = submitterBlocks(d);
-  const basis = basisBlocks(d);
-  const later = listSection('laterChanges', 'laterChange', d.explain.laterChanges);
-  const make = () => {
-    const all: Block[] = [];
-    pushAll(all, settlement);
-    pushAll(all, steps);
-    pushAll(all, materials);
-    pushAll(all, notes);
-    pushAll(all, submitters);
-    pushAll(all, basis);
-    pushAll(all, later);
-    all.push(heading('disclaimer'), fixedLine('check.disclaimer'));
-    return all;
-  };
-  // A section made afresh (from a decision that shares nothing) is not a key to keep.
-  if (!Object.isFrozen(settlement) || !Object.isFrozen(basis)) {
-    pushAll(out, make());
-    return undefined;
-  }
-  const t = tables.tails;
-  let node = t.at(t.at(t.at(t.root, settlement), steps), materials);
-  node = t.at(t.at(t.at(t.at(node, notes), submitters), basis), later);
-  const tail = t.keep(node, make);
-  pushAll(out, tail);
-  return tail;
 }

@@ -15,6 +15,8 @@ import {
   LANGUAGES,
   type Lang,
   LOCALES,
+  type LocaleOverrides,
+  mergeResources,
   type ResourceTree,
   renderText,
 } from '../../bot/i18n.js';
@@ -28,11 +30,13 @@ import { walk } from '../machines/paths.js';
 import { AS_OF } from '../machines/support.js';
 
 /** An i18next instance configured as `createI18n` configures its own, but not one of them. */
-function referenceI18n(): I18n {
+function referenceI18n(overrides: LocaleOverrides = {}): I18n {
   const instance = i18next.createInstance();
   void instance.init({
     ...I18NEXT_OPTIONS,
-    resources: Object.fromEntries(LANGUAGES.map((lang) => [lang, { translation: LOCALES[lang] }])),
+    resources: Object.fromEntries(
+      LANGUAGES.map((lang) => [lang, { translation: mergeResources(LOCALES[lang], overrides[lang]) }]),
+    ),
   });
   return instance;
 }
@@ -156,6 +160,51 @@ describe('compiled sentences', () => {
         params: { date: { date: '2040-13-25' } },
       }),
     );
+  });
+
+  test('dates written straight from the compiled sentence equal dates written through i18next', () => {
+    const odd = [
+      '0000-01-01',
+      '0999-12-31',
+      '2040-00-10',
+      '2040-13-25',
+      '2040-99-00',
+      '2040-1-01',
+      '20400-01-01',
+    ];
+    const more = [
+      '2040-01-1x',
+      '２０４０-01-01',
+      'abcd-ef-gh',
+      '2040/01/01',
+      '',
+      ' 2040-01-01',
+      '2040-01-01\n',
+    ];
+    const dates = [...odd, ...more];
+    for (let day = 0; day < 800; day += 7) {
+      const d = new Date(Date.UTC(1990, 0, 1 + day * 13));
+      dates.push(d.toISOString().slice(0, 10));
+    }
+    // A language whose sentence names something else, and one without some months: the long way.
+    const overrides = {
+      en: { common: { date: '{{monthName}} {{day}}, {{year}} ({{lng}})' } },
+      'zh-CN': { common: { date: '{{year}}/{{day}}/{{monthName}} {{other}}' } },
+    };
+    for (const [fast, reference] of [
+      [createI18n(), referenceI18n()],
+      [createI18n(overrides), referenceI18n(overrides)],
+    ] as const)
+      for (const lang of LANGUAGES) {
+        const own = createRenderer(lang, fast);
+        const ref = createRenderer(lang, reference);
+        for (const date of dates) {
+          const t: Text = { key: 'check.why.until', params: { date: { date } } };
+          expect(own.render(t), `${lang} ${date}`).toBe(ref.render(t));
+          expect(own.render(t)).toBe(ref.render(t));
+        }
+        expect(own.missing).toEqual(ref.missing);
+      }
   });
 
   test('render every view of many consultations exactly as through i18next', () => {

@@ -5,8 +5,10 @@
  * every point of those paths. Equal as values, and equal as stored (same JSON, same key order).
  */
 import { describe, expect, test } from 'vitest';
+import { createActor } from 'xstate';
 import { consultationScripts } from '../../bench/workload.js';
 import { createI18n, createRenderer, LANGUAGES } from '../../bot/i18n.js';
+import { consultationMachine } from '../../machines/consultation.js';
 import {
   startConversation,
   stepConversation,
@@ -93,6 +95,30 @@ describe('the fast path of stepConversation', () => {
         snapshot = both(snapshot, event);
       }
       expect(snapshot.value).toEqual({ active: 'result' });
+    }
+  });
+
+  test('startConversation equals the initial snapshot of XState, and steps from it as XState does', () => {
+    const inputs = [
+      { asOf: AS_OF },
+      { asOf: '2030-02-28', lang: 'en' },
+      { asOf: AS_OF, policy: 'shenzhen-2019', lang: 'zh-CN' },
+      { asOf: AS_OF, policy: 'no-such-edition' },
+    ];
+    for (const input of inputs) {
+      const fast = startConversation(input);
+      const slow = createActor(consultationMachine, { input }).getSnapshot();
+      expect(fast).toEqual(slow);
+      expect(JSON.stringify(storeConversation(fast))).toBe(JSON.stringify(storeConversation(slow)));
+      expect(viewOf(fast)).toEqual(viewOf(slow));
+      // Two conversations started alike share nothing they could change.
+      expect(startConversation(input).context).not.toBe(fast.context);
+      for (const event of [
+        ...STRAY,
+        { type: 'CHOOSE', id: 'agree' } as const,
+        { type: 'TEXT', text: '不同意' } as const,
+      ])
+        expect(both(fast, event)).toEqual(transitionConversation(slow, event));
     }
   });
 

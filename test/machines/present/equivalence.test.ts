@@ -159,6 +159,34 @@ describe('presentDecision and Telegram formatting give what they gave before', (
     }
   });
 
+  test('keyboards of labels of every length (surrogate pairs, lone surrogates) are laid out as before', () => {
+    const random = mulberry32(17);
+    const pieces = ['a', '你', '🙂', '\ud83d', '\ude42', ' ', 'é'];
+    for (let i = 0; i < 2_000; i++) {
+      const labels = Array.from({ length: Math.floor(random() * 6) }, () => {
+        let label = '';
+        const n = Math.floor(random() * 16);
+        for (let j = 0; j < n; j++) label += pieces[Math.floor(random() * pieces.length)];
+        return label;
+      });
+      const view: View = {
+        kind: 'question',
+        state: 'active.interview',
+        lang: 'en',
+        blocks: [],
+        choices: labels.map((label, j) => ({ id: `c${j}`, label: { key: label } })),
+      };
+      const renderer = {
+        lang: 'en' as const,
+        i18n,
+        render: (t: { key: string }) => t.key,
+        has: () => true,
+        missing: [],
+      };
+      expect(keyboardOf(view, i, renderer)).toEqual(legacyKeyboardOf(view, i, renderer));
+    }
+  });
+
   test('splitMessage splits long texts as before, lines of every length', () => {
     const random = mulberry32(13);
     const pieces = ['\n', '\n\n', ' ', 'a', '<b>x</b>', '&amp;', '你好', '🙂', 'word '];
