@@ -3,7 +3,7 @@
  * exact secret and a JSON body under the size limit reaches the handler; refusals have empty bodies.
  */
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { webhookCallback } from 'grammy';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { MAX_UPDATE_BYTES, sameSecret, webhookGate } from '../../bot/serve.js';
@@ -222,6 +222,69 @@ function sendWithout(header: string): Promise<{ status: number; body: string }> 
     req.end(body);
   });
 }
+
+/** A request body for the raw-socket tests below. */
+const RAW_BODY = '{"update_id":1}';
+
+/** Posts `RAW_BODY` with exactly these header lines, written byte by byte; resolves with the status. */
+function postRaw(headerLines: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.once('error', reject);
+    socket.once('end', () => resolve(Number(answer.split(' ')[1])));
+    socket.end(
+      [`POST ${PATH} HTTP/1.1`, 'Host: 127.0.0.1', 'Connection: close', ...headerLines, '', RAW_BODY].join(
+        '\r\n',
+      ),
+    );
+  });
+}
+
+const LENGTH = `content-length: ${RAW_BODY.length}`;
+
+describe('webhookGate: headers as written on the wire', () => {
+  // The gate reads its three headers from `req.rawHeaders` in one pass: the same decisions as
+  // `req.headers` gives, whatever the case of the names, with a header sent twice.
+  test('header names in any case: the request passes', async () => {
+    expect(
+      await postRaw([`X-Telegram-Bot-Api-Secret-Token: ${SECRET}`, 'Content-Type: application/json', LENGTH]),
+    ).toBe(200);
+    expect(
+      await postRaw([`x-telegram-bot-api-secret-token: ${SECRET}`, 'CONTENT-TYPE: application/json', LENGTH]),
+    ).toBe(200);
+    expect(received).toEqual([RAW_BODY, RAW_BODY]);
+  });
+
+  test('the secret sent twice: 401, as when req.headers joins the two values', async () => {
+    const secret = `x-telegram-bot-api-secret-token: ${SECRET}`;
+    expect(await postRaw([secret, secret, 'content-type: application/json', LENGTH])).toBe(401);
+    expect(received).toEqual([]);
+  });
+
+  test('a repeated content type: the first one counts, as in req.headers', async () => {
+    const secret = `x-telegram-bot-api-secret-token: ${SECRET}`;
+    expect(
+      await postRaw([secret, 'content-type: text/plain', 'content-type: application/json', LENGTH]),
+    ).toBe(415);
+    expect(
+      await postRaw([secret, 'content-type: application/json', 'content-type: text/plain', LENGTH]),
+    ).toBe(200);
+    expect(received).toEqual([RAW_BODY]);
+  });
+
+  test('a wrong or missing secret, a missing type or length: refused before the handler', async () => {
+    const type = 'content-type: application/json';
+    expect(await postRaw([`x-telegram-bot-api-secret-token: ${SECRET}x`, type, LENGTH])).toBe(401);
+    expect(await postRaw([type, LENGTH])).toBe(401);
+    expect(await postRaw([`x-telegram-bot-api-secret-token: ${SECRET}`, LENGTH])).toBe(415);
+    expect(received).toEqual([]);
+  });
+});
 
 describe('sameSecret', () => {
   test('equal strings only', () => {
