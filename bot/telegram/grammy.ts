@@ -12,7 +12,13 @@ import { createRenderer, type I18n, type Lang } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { createLightClient, type JsonPost, type LightClient } from './fetch.js';
 import type { Button } from './format.js';
-import { BOT_COMMANDS, handleChatUpdate, type TelegramPort } from './handler.js';
+import {
+  BOT_COMMANDS,
+  type CallOptions,
+  type HandlerDeps,
+  handleChatUpdate,
+  type TelegramPort,
+} from './handler.js';
 import { logHandled } from './log.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { toChatUpdate } from './update.js';
@@ -151,10 +157,6 @@ function retrying(inner: Transformer, outer: Transformer): Transformer {
   return fast as unknown as Transformer;
 }
 
-// The keyboard as it is (its rows are not changed on the way): no copy per call.
-const markupOf = (keyboard: readonly (readonly Button[])[] | undefined) =>
-  keyboard ? { reply_markup: { inline_keyboard: keyboard as Button[][] } } : {};
-
 /**
  * The webhook response of one update, for its final Bot API call (Telegram's webhook reply):
  * `send` writes the call's JSON as the response; `used` once it has (or the response was sent).
@@ -192,6 +194,131 @@ export async function handleWebhookUpdate(bot: Bot, update: Update, reply: Webho
   }
 }
 
+/** The link preview setting of every message (never changed on the way: one object for all calls). */
+const NO_LINK_PREVIEW = { is_disabled: true } as const;
+/** An empty inline keyboard (removes a message's buttons; never changed on the way). */
+const NO_BUTTONS: { inline_keyboard: never[] } = { inline_keyboard: [] };
+const toTrue = () => true;
+const toFalse = () => false;
+const ignore = () => {};
+const sentAnyway = () => true;
+const messageIdOf = (message: { message_id: number }) => message.message_id;
+
+// The keyboard as it is (its rows are not changed on the way): no copy per call.
+const markupOf = (keyboard: readonly (readonly Button[])[]) => ({
+  inline_keyboard: keyboard as Button[][],
+});
+
+/**
+ * {@link grammyPort}'s port: its methods on the prototype, so an update costs one small object. The
+ * payloads are grammY's own (`api.sendMessage(chat, text, other)` sends `{ chat_id, text, ...other }`),
+ * built in one literal each and handed to the same API client (`api.raw`), keys in the same order.
+ */
+class GrammyPort implements TelegramPort {
+  readonly #api: Api;
+  readonly #finalApi: Api;
+  readonly #reply: WebhookReply | undefined;
+
+  constructor(api: Api, finalApi: Api, reply: WebhookReply | undefined) {
+    this.#api = api;
+    this.#finalApi = finalApi;
+    this.#reply = reply;
+  }
+
+  /**
+   * The final call as the webhook's response, written straight to it (without grammY's client);
+   * false when it must go as an HTTP call (no webhook, or its response was used already).
+   */
+  async #replied(method: string, payload: Record<string, unknown>): Promise<boolean> {
+    const reply = this.#reply;
+    if (!reply || reply.used) return false;
+    reply.used = true;
+    await reply.send(payloadJson({ ...payload, method }));
+    return true;
+  }
+
+  /** The client of a call: once the webhook's response is used, the update's own client must not try it again. */
+  #apiOf(options: CallOptions | undefined): Api {
+    return options?.final && !this.#reply?.used ? this.#finalApi : this.#api;
+  }
+
+  sendMessage(chatId: number, html: string, keyboard?: readonly (readonly Button[])[]): Promise<number> {
+    const raw = this.#api.raw;
+    return (
+      keyboard
+        ? raw.sendMessage({
+            chat_id: chatId,
+            text: html,
+            parse_mode: 'HTML',
+            link_preview_options: NO_LINK_PREVIEW,
+            reply_markup: markupOf(keyboard),
+          })
+        : raw.sendMessage({
+            chat_id: chatId,
+            text: html,
+            parse_mode: 'HTML',
+            link_preview_options: NO_LINK_PREVIEW,
+          })
+    ).then(messageIdOf);
+  }
+
+  editMessage(
+    chatId: number,
+    messageId: number,
+    html: string,
+    keyboard?: readonly (readonly Button[])[],
+  ): Promise<boolean> {
+    const raw = this.#api.raw;
+    return (
+      keyboard
+        ? raw.editMessageText({
+            chat_id: chatId,
+            message_id: messageId,
+            text: html,
+            parse_mode: 'HTML',
+            link_preview_options: NO_LINK_PREVIEW,
+            reply_markup: markupOf(keyboard),
+          })
+        : raw.editMessageText({
+            chat_id: chatId,
+            message_id: messageId,
+            text: html,
+            parse_mode: 'HTML',
+            link_preview_options: NO_LINK_PREVIEW,
+          })
+    ).then(toTrue, toFalse);
+  }
+
+  async removeKeyboard(chatId: number, messageId: number, options?: CallOptions): Promise<void> {
+    if (options?.final) {
+      const sent = await this.#replied('editMessageReplyMarkup', {
+        chat_id: chatId,
+        message_id: messageId,
+        reply_markup: NO_BUTTONS,
+      }).catch(sentAnyway);
+      if (sent) return;
+    }
+    await this.#apiOf(options)
+      .raw.editMessageReplyMarkup({ chat_id: chatId, message_id: messageId, reply_markup: NO_BUTTONS })
+      .catch(ignore);
+  }
+
+  async answerCallback(callbackId: string, text?: string, options?: CallOptions): Promise<void> {
+    if (options?.final) {
+      const sent = await this.#replied(
+        'answerCallbackQuery',
+        text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
+      ).catch(sentAnyway);
+      if (sent) return;
+    }
+    await this.#apiOf(options)
+      .raw.answerCallbackQuery(
+        text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
+      )
+      .catch(ignore);
+  }
+}
+
 /**
  * A {@link TelegramPort} over grammY's API clients: `api` for every call, and `finalApi` (the
  * update's own client, which carries grammY's webhook reply envelope in webhook mode) for the
@@ -199,64 +326,7 @@ export async function handleWebhookUpdate(bot: Bot, update: Update, reply: Webho
  * With `reply` (webhook mode), that final call is written to the response directly.
  */
 export function grammyPort(api: Api, finalApi: Api = api, reply?: WebhookReply): TelegramPort {
-  // The final call as the webhook's response, written straight to it (without grammY's client);
-  // false when it must go as an HTTP call (no webhook, or its response was used already).
-  const replied = async (method: string, payload: Record<string, unknown>): Promise<boolean> => {
-    if (!reply || reply.used) return false;
-    reply.used = true;
-    await reply.send(payloadJson({ ...payload, method }));
-    return true;
-  };
-  // Once the webhook's response is used, the update's own client must not try it again.
-  const finalOf = () => (reply?.used ? api : finalApi);
-  return {
-    async sendMessage(chatId, html, keyboard) {
-      const message = await api.sendMessage(chatId, html, {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...markupOf(keyboard),
-      });
-      return message.message_id;
-    },
-    async editMessage(chatId, messageId, html, keyboard) {
-      return api
-        .editMessageText(chatId, messageId, html, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...markupOf(keyboard),
-        })
-        .then(
-          () => true,
-          () => false,
-        );
-    },
-    async removeKeyboard(chatId, messageId, options) {
-      const reply_markup = { inline_keyboard: [] };
-      if (options?.final) {
-        const sent = await replied('editMessageReplyMarkup', {
-          chat_id: chatId,
-          message_id: messageId,
-          reply_markup,
-        }).catch(() => true);
-        if (sent) return;
-      }
-      await (options?.final ? finalOf() : api)
-        .editMessageReplyMarkup(chatId, messageId, { reply_markup })
-        .catch(() => {});
-    },
-    async answerCallback(callbackId, text, options) {
-      if (options?.final) {
-        const sent = await replied('answerCallbackQuery', {
-          callback_query_id: callbackId,
-          ...(text ? { text } : {}),
-        }).catch(() => true);
-        if (sent) return;
-      }
-      await (options?.final ? finalOf() : api)
-        .answerCallbackQuery(callbackId, text ? { text } : {})
-        .catch(() => {});
-    },
-  };
+  return new GrammyPort(api, finalApi, reply);
 }
 
 /** The bot's command menu in each language (`setMyCommands`). */
@@ -313,19 +383,37 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
   );
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   const rateLimiter = options.rateLimiter ?? createRateLimiter();
+  const { engine, i18n, logger, defaultLang } = options;
+  // The bot's identity, made once (grammY knows its id from its start on).
+  let botId: string | undefined;
+  let botIdOf: number | undefined;
   bot.use(async (ctx) => {
     const update = toChatUpdate(ctx.update);
     if (!update) return;
     const started = performance.now();
-    const handled = await handleChatUpdate(update, {
-      engine: options.engine,
-      i18n: options.i18n,
-      port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
-      botId: `telegram:${ctx.me.id}`,
-      rateLimiter,
-      ...(options.defaultLang ? { defaultLang: options.defaultLang } : {}),
-    });
-    logHandled(options.logger, ctx.update.update_id, update.chatId, handled, performance.now() - started);
+    const id = ctx.me.id;
+    if (botId === undefined || botIdOf !== id) {
+      botId = `telegram:${id}`;
+      botIdOf = id;
+    }
+    const deps: HandlerDeps = defaultLang
+      ? {
+          engine,
+          i18n,
+          port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
+          botId,
+          rateLimiter,
+          defaultLang,
+        }
+      : {
+          engine,
+          i18n,
+          port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
+          botId,
+          rateLimiter,
+        };
+    const handled = await handleChatUpdate(update, deps);
+    logHandled(logger, ctx.update.update_id, update.chatId, handled, performance.now() - started);
   });
   bot.catch((error) => {
     options.logger.error(

@@ -5,6 +5,7 @@
  */
 import type { Engine, Input, Meta, Turn } from '../engine.js';
 import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang, type Renderer } from '../i18n.js';
+import type { UpdateRef } from '../storage/store.js';
 import { type Button, escapeHtml, keyboardOf, parseCallbackData, splitMessage, viewHtml } from './format.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -109,10 +110,9 @@ async function sendChunks(
   port: TelegramPort,
 ): Promise<number | undefined> {
   let last: number | undefined;
-  for (const [i, chunk] of chunks.entries()) {
-    const isLast = i === chunks.length - 1;
-    last = await port.sendMessage(chatId, chunk, isLast ? keyboard : undefined);
-  }
+  const lastIndex = chunks.length - 1;
+  for (let i = 0; i <= lastIndex; i++)
+    last = await port.sendMessage(chatId, chunks[i] as string, i === lastIndex ? keyboard : undefined);
   return keyboard ? last : undefined;
 }
 
@@ -169,34 +169,54 @@ async function sayTo(port: TelegramPort, chatId: number, lang: Lang, i18n: I18n,
   await port.sendMessage(chatId, escapeHtml(rendererOf(i18n, lang).render({ key })));
 }
 
-/** True when two metas hold the same entries in the same order (as their JSON would say). */
-function sameMeta(a: Meta, b: Meta): boolean {
-  const keys = Object.keys(a);
-  const other = Object.keys(b);
-  if (keys.length !== other.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (key !== other[i] || a[key] !== b[key]) return false;
-  }
-  return true;
-}
-
 /**
  * Handles one update: applies it to the person's conversation and shows what comes next. Nothing
  * that could acknowledge the update (a webhook reply) is sent before the engine has committed it:
  * a tap's spinner is answered last, as the update's final call.
  */
-export async function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
+export function handleChatUpdate(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const { input } = update;
-  if (input.kind !== 'callback') return handle(update, deps);
+  return input.kind === 'callback' ? handleTap(update, deps, input.callbackId) : handle(update, deps);
+}
+
+/** {@link handleChatUpdate} of a tap: its spinner answered last, whatever happened. */
+async function handleTap(update: ChatUpdate, deps: HandlerDeps, callbackId: string): Promise<Handled> {
   try {
     return await handle(update, deps);
   } finally {
-    await deps.port.answerCallback(input.callbackId, undefined, FINAL);
+    await deps.port.answerCallback(callbackId, undefined, FINAL);
   }
 }
 
 const FINAL: CallOptions = { final: true };
+/** A call that is not the update's final one. */
+const NOT_FINAL: CallOptions = {};
+
+/** A reply that changes no conversation is sent once, even if Telegram delivers the update twice. */
+async function firstDelivery(engine: Engine, updateRef: UpdateRef | undefined): Promise<boolean> {
+  return updateRef ? engine.claim(updateRef).catch(() => true) : true;
+}
+
+/**
+ * True when the meta {@link handle} would build from `old` (its other entries, then the keyboard's
+ * message `sent` and, with `split`, the split mark) is what `old` already holds, in the same order.
+ */
+function keepsMeta(old: Meta, sent: number | undefined, split: boolean): boolean {
+  // 0: the other entries, 1: after the keyboard's entry, 2: after the split mark.
+  let stage = 0;
+  for (const name in old) {
+    if (!Object.hasOwn(old, name)) continue;
+    const value = old[name];
+    if (name === KEYBOARD) {
+      if (stage !== 0 || sent === undefined || value !== sent) return false;
+      stage = 1;
+    } else if (name === KEYBOARD_SPLIT) {
+      if (stage !== 1 || !split || value !== 1) return false;
+      stage = 2;
+    } else if (stage !== 0 || Number.isNaN(value)) return false;
+  }
+  return stage === (sent === undefined ? 0 : split ? 2 : 1);
+}
 
 /** A redelivery of an update already handled: it does not count against the person's rate limit. */
 function redelivered(deps: HandlerDeps, chatId: number, kind: ChatInput['kind'], state?: string): Handled {
@@ -212,12 +232,10 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const lang = langOf(update.languageCode, deps.defaultLang);
   const updateRef =
     update.updateId !== undefined ? { bot: deps.botId ?? 'telegram', id: update.updateId } : undefined;
-  // A reply that changes no conversation is sent once, even if Telegram delivers the update twice.
-  const firstDelivery = async () => (updateRef ? engine.claim(updateRef).catch(() => true) : true);
 
   if (!update.private) {
     if (input.kind !== 'command' && input.kind !== 'callback') return { kind: input.kind };
-    if (!(await firstDelivery())) return { kind: input.kind, duplicate: true };
+    if (!(await firstDelivery(engine, updateRef))) return { kind: input.kind, duplicate: true };
     await sayTo(port, chatId, lang, i18n, 'telegram.private-only');
     return { kind: input.kind };
   }
@@ -227,7 +245,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     return { kind: input.kind, limited: true };
   }
   if (input.kind === 'edited' || input.kind === 'unsupported') {
-    if (!(await firstDelivery())) return redelivered(deps, chatId, input.kind);
+    if (!(await firstDelivery(engine, updateRef))) return redelivered(deps, chatId, input.kind);
     await sayTo(
       port,
       chatId,
@@ -242,8 +260,8 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
   const options = updateRef !== undefined ? { update: updateRef } : NO_OPTIONS;
   let engineInput: Input;
   if (input.kind === 'callback') {
-    const data = parseCallbackData(input.data);
-    engineInput = data ? { choice: data.choice, seq: data.seq } : { choice: '', seq: -1 };
+    // The parsed data is the input as it is (a new object, read only by the engine).
+    engineInput = parseCallbackData(input.data) ?? { choice: '', seq: -1 };
   } else {
     const command = input.kind === 'command' ? commandInput(input.command) : undefined;
     engineInput =
@@ -298,7 +316,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
       sent = await sendChunks(chatId, chunks, keyboard, port);
       split = sent !== undefined && chunks.length > 1;
     }
-    if (!turn.erased) {
+    if (!turn.erased && !keepsMeta(turn.meta, sent, split)) {
       // The channel's other entries, then the message that shows the keyboard.
       const old = turn.meta;
       const meta: Record<string, string | number> = {};
@@ -309,7 +327,7 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
         meta[KEYBOARD] = sent;
         if (split) meta[KEYBOARD_SPLIT] = 1;
       }
-      if (!sameMeta(meta, old)) await engine.remember(key, meta);
+      await engine.remember(key, meta);
     }
     // Buttons that have done their job (the tapped message's when it was not edited, and the last
     // question's when it was answered by typing) are removed, so old buttons don't linger. The last
@@ -317,8 +335,9 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     const first = typeof tapped === 'number' && tapped !== sent && !edited ? tapped : undefined;
     const second =
       typeof previous === 'number' && previous !== sent && previous !== tapped ? previous : undefined;
-    const last = input.kind !== 'callback' ? FINAL : {};
-    if (first !== undefined) await port.removeKeyboard(chatId, first, second === undefined ? last : {});
+    const last = input.kind !== 'callback' ? FINAL : NOT_FINAL;
+    if (first !== undefined)
+      await port.removeKeyboard(chatId, first, second === undefined ? last : NOT_FINAL);
     if (second !== undefined) await port.removeKeyboard(chatId, second, last);
   } catch (error) {
     return {

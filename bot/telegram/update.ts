@@ -53,19 +53,18 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
     const chat = query.message?.chat;
     if (!chat) return undefined;
     const label = labelOf(query);
-    return {
-      chatId: chat.id,
-      private: chat.type === 'private',
-      ...(query.from?.language_code ? { languageCode: query.from.language_code } : {}),
-      ...(update.update_id !== undefined ? { updateId: update.update_id } : {}),
-      input: {
-        kind: 'callback',
-        data: query.data ?? '',
-        callbackId: query.id,
-        ...(query.message ? { messageId: query.message.message_id } : {}),
-        ...(label ? { label } : {}),
-      },
-    };
+    const data = query.data ?? '';
+    const messageId = query.message?.message_id;
+    // The optional keys only when set, in this order (literals, not spreads: no objects in between).
+    const input: ChatInput =
+      query.message === undefined
+        ? label
+          ? { kind: 'callback', data, callbackId: query.id, label }
+          : { kind: 'callback', data, callbackId: query.id }
+        : label
+          ? { kind: 'callback', data, callbackId: query.id, messageId, label }
+          : { kind: 'callback', data, callbackId: query.id, messageId };
+    return chatUpdateOf(chat, query.from, update.update_id, input);
   }
   const edited = update.edited_message;
   const message = update.message ?? edited;
@@ -76,11 +75,24 @@ export function toChatUpdate(update: UpdateLike): ChatUpdate | undefined {
     const command = commandOf(message.text);
     input = command ? { kind: 'command', command } : { kind: 'text', text: message.text };
   } else input = { kind: 'unsupported' };
-  return {
-    chatId: message.chat.id,
-    private: message.chat.type === 'private',
-    ...(message.from?.language_code ? { languageCode: message.from.language_code } : {}),
-    ...(update.update_id !== undefined ? { updateId: update.update_id } : {}),
-    input,
-  };
+  return chatUpdateOf(message.chat, message.from, update.update_id, input);
+}
+
+/** The chat update of a chat, a sender and an update id: `languageCode` and `updateId` only when set. */
+function chatUpdateOf(
+  chat: { readonly id: number; readonly type: string },
+  from: { readonly language_code?: string } | undefined,
+  updateId: number | undefined,
+  input: ChatInput,
+): ChatUpdate {
+  const chatId = chat.id;
+  const isPrivate = chat.type === 'private';
+  const languageCode = from?.language_code;
+  if (languageCode)
+    return updateId !== undefined
+      ? { chatId, private: isPrivate, languageCode, updateId, input }
+      : { chatId, private: isPrivate, languageCode, input };
+  return updateId !== undefined
+    ? { chatId, private: isPrivate, updateId, input }
+    : { chatId, private: isPrivate, input };
 }

@@ -213,3 +213,43 @@ describe('a consultation through grammY', () => {
     expect(menus[2]?.commands[0]?.description).not.toEqual(menus[0]?.commands[0]?.description);
   });
 });
+
+describe("grammyPort's payloads", () => {
+  test("are grammY's own, byte for byte (keys in the same order), on the same clients", async () => {
+    const { grammyPort } = await import('../../../bot/telegram/grammy.js');
+    const { Bot } = await import('grammy');
+    const bot = new Bot('123:TEST', { botInfo: BOT_INFO });
+    const calls = fakeApi(bot);
+    const port = grammyPort(bot.api);
+    const keyboard = [[{ text: '同意', callback_data: 'c:1:yes' }]];
+    expect(await port.sendMessage(7, '<b>你好</b>', keyboard)).toBe(1001);
+    expect(await port.sendMessage(7, 'x')).toBe(1002);
+    expect(await port.editMessage(7, 5, 'y', keyboard)).toBe(true);
+    expect(await port.editMessage(7, 5, 'z')).toBe(true);
+    await port.removeKeyboard(7, 5);
+    await port.removeKeyboard(7, 6, { final: true });
+    await port.answerCallback('q1');
+    await port.answerCallback('q2', '好', { final: true });
+    const options = { parse_mode: 'HTML', link_preview_options: { is_disabled: true } } as const;
+    // What grammY's methods send: `{ chat_id, text, ...other }` and so on.
+    const expected = [
+      [
+        'sendMessage',
+        { chat_id: 7, text: '<b>你好</b>', ...options, reply_markup: { inline_keyboard: keyboard } },
+      ],
+      ['sendMessage', { chat_id: 7, text: 'x', ...options }],
+      [
+        'editMessageText',
+        { chat_id: 7, message_id: 5, text: 'y', ...options, reply_markup: { inline_keyboard: keyboard } },
+      ],
+      ['editMessageText', { chat_id: 7, message_id: 5, text: 'z', ...options }],
+      ['editMessageReplyMarkup', { chat_id: 7, message_id: 5, reply_markup: { inline_keyboard: [] } }],
+      ['editMessageReplyMarkup', { chat_id: 7, message_id: 6, reply_markup: { inline_keyboard: [] } }],
+      ['answerCallbackQuery', { callback_query_id: 'q1' }],
+      ['answerCallbackQuery', { callback_query_id: 'q2', text: '好' }],
+    ];
+    expect(calls.map((c) => [c.method, JSON.stringify(c.payload)])).toEqual(
+      expected.map(([method, payload]) => [method, JSON.stringify(payload)]),
+    );
+  });
+});
