@@ -100,6 +100,9 @@ function fromLive(live: Live, processed: boolean) {
   return { snapshot: live.snapshot, loaded: 'restored' as const, seq: live.seq, meta: live.meta, processed };
 }
 
+/** A settled promise, for a call that has nothing to wait for. */
+const DONE: Promise<void> = Promise.resolve();
+
 /** Runs conversations over a {@link ConversationStore}. */
 export class Engine {
   readonly #store: ConversationStore;
@@ -286,12 +289,17 @@ export class Engine {
    * can be lost: the Telegram keyboard's message id is (buttons of an older view are refused as stale
    * by their `seq` anyway, and at worst an old keyboard is not removed).
    */
-  async remember(key: string, meta: Meta): Promise<void> {
+  remember(key: string, meta: Meta): Promise<void> {
     const live = this.#live.get(key);
     if (live?.committed) {
       live.meta = meta;
-      return;
+      return DONE;
     }
+    return this.#rememberNow(key, meta, live);
+  }
+
+  /** {@link Engine.remember} when the meta is written at once. */
+  async #rememberNow(key: string, meta: Meta, live: Live | undefined): Promise<void> {
     // The record this process stored last for the conversation saves a read.
     const stored = live?.record ?? (await this.#store.get(key));
     if (!stored) return;

@@ -4,8 +4,16 @@
  */
 
 import { autoRetry } from '@grammyjs/auto-retry';
-import { sequentialize } from '@grammyjs/runner';
-import { type Api, Bot, type BotConfig, type Context, HttpError, type Transformer } from 'grammy';
+import {
+  type Api,
+  Bot,
+  type BotConfig,
+  type Context,
+  HttpError,
+  type MiddlewareFn,
+  type NextFunction,
+  type Transformer,
+} from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../engine.js';
 import { createRenderer, type I18n, type Lang } from '../i18n.js';
@@ -329,6 +337,60 @@ export function grammyPort(api: Api, finalApi: Api = api, reply?: WebhookReply):
   return new GrammyPort(api, finalApi, reply);
 }
 
+/** The updates of one chat being handled: the last one's task, and how many are running or waiting. */
+interface Clot {
+  chain: Promise<void>;
+  len: number;
+}
+
+/**
+ * grammY runner's `sequentialize((ctx) => ctx.chat?.id.toString())`, for its one key per update:
+ * the updates of a chat run one after the other, in the order they came, chats in parallel; an
+ * update without a chat waits for nothing. The same steps as the runner's, without its arrays,
+ * `Promise.all`, closure and string per update.
+ */
+export function perChat(): MiddlewareFn<Context> {
+  // By chat id (a number: the runner's key is its string, one for one).
+  const clots = new Map<number, Clot>();
+  const run = async (key: number, before: Promise<void>, next: NextFunction): Promise<void> => {
+    try {
+      await before;
+    } catch {
+      // The update before rejected; it is awaited there (and its error reported) already.
+    }
+    try {
+      await next();
+    } finally {
+      const clot = clots.get(key);
+      if (clot !== undefined && --clot.len === 0) clots.delete(key);
+    }
+  };
+  return (ctx, next) => {
+    const key = ctx.chat?.id;
+    if (key === undefined) return run0(next);
+    let clot = clots.get(key);
+    if (clot === undefined) {
+      clot = { chain: DONE, len: 0 };
+      clots.set(key, clot);
+    }
+    const task = run(key, clot.chain, next);
+    clot.len++;
+    clot.chain = task;
+    return task;
+  };
+}
+
+const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * {@link perChat} for an update without a chat: it waits for no update (the runner's takes one turn
+ * fewer to start it than a chat's update; such an update makes no call: the handler ignores it).
+ */
+async function run0(next: NextFunction): Promise<void> {
+  await DONE;
+  await next();
+}
+
 /** The bot's command menu in each language (`setMyCommands`). */
 export function commandMenus(
   i18n: I18n,
@@ -381,7 +443,7 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
       networkRetry(),
     ),
   );
-  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  bot.use(perChat());
   const rateLimiter = options.rateLimiter ?? createRateLimiter();
   const { engine, i18n, logger, defaultLang } = options;
   // The bot's identity, made once (grammY knows its id from its start on).

@@ -313,8 +313,14 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
     }
     if (!edited) {
       const chunks = splitMessage(html);
-      sent = await sendChunks(chatId, chunks, keyboard, port);
-      split = sent !== undefined && chunks.length > 1;
+      if (chunks.length === 1) {
+        // One message (the usual case): what sendChunks does, without its own promise.
+        const id = await port.sendMessage(chatId, chunks[0] as string, keyboard);
+        sent = keyboard ? id : undefined;
+      } else {
+        sent = await sendChunks(chatId, chunks, keyboard, port);
+        split = sent !== undefined;
+      }
     }
     if (!turn.erased && !keepsMeta(turn.meta, sent, split)) {
       // The channel's other entries, then the message that shows the keyboard.

@@ -253,3 +253,37 @@ describe("grammyPort's payloads", () => {
     );
   });
 });
+
+describe('perChat', () => {
+  test("runs a chat's updates one after the other, in order, chats in parallel, past a failure", async () => {
+    const { perChat } = await import('../../../bot/telegram/grammy.js');
+    const middleware = perChat();
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const update = (chat: number | undefined, name: string, fail = false) =>
+      middleware({ chat: chat === undefined ? undefined : { id: chat } } as never, async () => {
+        log.push(`start ${name}`);
+        await new Promise<void>((resolve) => gates.set(name, resolve));
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+      });
+    const a1 = update(1, 'a1', true);
+    const a2 = update(1, 'a2');
+    const b1 = update(2, 'b1');
+    const none = update(undefined, 'none');
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
+    expect(log).toEqual(['start a1', 'start b1', 'start none']);
+    gates.get('b1')?.();
+    gates.get('none')?.();
+    await settle();
+    expect(log.slice(3)).toEqual(['end b1', 'end none']);
+    gates.get('a1')?.();
+    await expect(a1).rejects.toThrow('a1');
+    await settle();
+    expect(log.slice(5)).toEqual(['end a1', 'start a2']);
+    gates.get('a2')?.();
+    await Promise.all([a2, b1, none]);
+    expect(log.slice(7)).toEqual(['end a2']);
+  });
+});
