@@ -297,35 +297,57 @@ class GrammyPort implements TelegramPort {
     ).then(toTrue, toFalse);
   }
 
-  async removeKeyboard(chatId: number, messageId: number, options?: CallOptions): Promise<void> {
-    if (options?.final) {
-      const sent = await this.#replied('editMessageReplyMarkup', {
-        chat_id: chatId,
-        message_id: messageId,
-        reply_markup: NO_BUTTONS,
-      }).catch(sentAnyway);
-      if (sent) return;
-    }
-    await this.#apiOf(options)
+  removeKeyboard(chatId: number, messageId: number, options?: CallOptions): Promise<void> {
+    if (options?.final && this.#replying) return this.#removeKeyboardByReply(chatId, messageId);
+    return this.#apiOf(options)
+      .raw.editMessageReplyMarkup({ chat_id: chatId, message_id: messageId, reply_markup: NO_BUTTONS })
+      .then(ignore, ignore);
+  }
+
+  answerCallback(callbackId: string, text?: string, options?: CallOptions): Promise<void> {
+    if (options?.final && this.#replying) return this.#answerCallbackByReply(callbackId, text);
+    return this.#apiOf(options)
+      .raw.answerCallbackQuery(
+        text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
+      )
+      .then(ignore, ignore);
+  }
+
+  /** True while the final call may be the webhook's response (see `#replied`). */
+  get #replying(): boolean {
+    return this.#reply !== undefined && !this.#reply.used;
+  }
+
+  /** {@link removeKeyboard}'s final call in webhook mode: the webhook's response if still unused. */
+  async #removeKeyboardByReply(chatId: number, messageId: number): Promise<void> {
+    const sent = await this.#replied('editMessageReplyMarkup', {
+      chat_id: chatId,
+      message_id: messageId,
+      reply_markup: NO_BUTTONS,
+    }).catch(sentAnyway);
+    if (sent) return;
+    await this.#apiOf(FINAL)
       .raw.editMessageReplyMarkup({ chat_id: chatId, message_id: messageId, reply_markup: NO_BUTTONS })
       .catch(ignore);
   }
 
-  async answerCallback(callbackId: string, text?: string, options?: CallOptions): Promise<void> {
-    if (options?.final) {
-      const sent = await this.#replied(
-        'answerCallbackQuery',
-        text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
-      ).catch(sentAnyway);
-      if (sent) return;
-    }
-    await this.#apiOf(options)
+  /** {@link answerCallback}'s final call in webhook mode: the webhook's response if still unused. */
+  async #answerCallbackByReply(callbackId: string, text: string | undefined): Promise<void> {
+    const sent = await this.#replied(
+      'answerCallbackQuery',
+      text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
+    ).catch(sentAnyway);
+    if (sent) return;
+    await this.#apiOf(FINAL)
       .raw.answerCallbackQuery(
         text ? { callback_query_id: callbackId, text } : { callback_query_id: callbackId },
       )
       .catch(ignore);
   }
 }
+
+/** The options of a final call. */
+const FINAL: CallOptions = { final: true };
 
 /**
  * A {@link TelegramPort} over grammY's API clients: `api` for every call, and `finalApi` (the
@@ -458,11 +480,17 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
       botId = `telegram:${id}`;
       botIdOf = id;
     }
+    // No look-up (nor identity hash of the update) in polling mode, where no update has a webhook reply.
+    const port = new GrammyPort(
+      bot.api,
+      ctx.api,
+      webhookReplies.size === 0 ? undefined : webhookReplies.get(ctx.update),
+    );
     const deps: HandlerDeps = defaultLang
       ? {
           engine,
           i18n,
-          port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
+          port,
           botId,
           rateLimiter,
           defaultLang,
@@ -470,7 +498,7 @@ export function createGrammyBot(token: string, options: GrammyBotOptions): Bot {
       : {
           engine,
           i18n,
-          port: grammyPort(bot.api, ctx.api, webhookReplies.get(ctx.update)),
+          port,
           botId,
           rateLimiter,
         };

@@ -287,3 +287,33 @@ describe('perChat', () => {
     expect(log.slice(7)).toEqual(['end a2']);
   });
 });
+
+describe("grammyPort's final call in webhook mode", () => {
+  test('is the webhook response once; then it goes to the API as a call (the update client no more)', async () => {
+    const { grammyPort } = await import('../../../bot/telegram/grammy.js');
+    const { Bot } = await import('grammy');
+    const bot = new Bot('123:TEST', { botInfo: BOT_INFO });
+    const own = new Bot('123:TEST', { botInfo: BOT_INFO });
+    const calls = fakeApi(bot);
+    const ownCalls = fakeApi(own);
+    const written: string[] = [];
+    const reply = { used: false, send: (json: string) => void written.push(json) };
+    const port = grammyPort(bot.api, own.api, reply);
+    await port.removeKeyboard(7, 5, { final: true });
+    await port.answerCallback('q1', undefined, { final: true });
+    await port.removeKeyboard(7, 6, { final: true });
+    expect(written).toEqual([
+      '{"chat_id":7,"message_id":5,"reply_markup":{"inline_keyboard":[]},"method":"editMessageReplyMarkup"}',
+    ]);
+    expect(calls.map((c) => [c.method, JSON.stringify(c.payload)])).toEqual([
+      ['answerCallbackQuery', '{"callback_query_id":"q1"}'],
+      ['editMessageReplyMarkup', '{"chat_id":7,"message_id":6,"reply_markup":{"inline_keyboard":[]}}'],
+    ]);
+    expect(ownCalls).toEqual([]);
+    // Without a webhook reply, a final call goes through the update's own client.
+    await grammyPort(bot.api, own.api).answerCallback('q2', '好', { final: true });
+    expect(ownCalls.map((c) => JSON.stringify(c.payload))).toEqual([
+      '{"callback_query_id":"q2","text":"好"}',
+    ]);
+  });
+});
