@@ -18,7 +18,7 @@ import type { ConsultationSnapshot } from '../machines/views.js';
 import { viewOf } from '../machines/views.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { createI18n, createRenderer, DEFAULT_LANG, type I18n, isLang, LANGUAGES, type Lang } from './i18n.js';
-import type { ConversationStore, UpdateRef } from './storage/store.js';
+import type { ConversationStore, Loaded, UpdateRef } from './storage/store.js';
 
 /** What a person sent: typed text, a tapped choice (by id), or a command. */
 export type Input =
@@ -137,21 +137,33 @@ export class Engine {
    * look-up through {@link ConversationStore.load} when the store has it. When this process holds the
    * live snapshot of the stored turn, the stored data is not read or parsed again.
    */
-  async #load(key: string, lang: Lang, update?: UpdateRef) {
-    const asOf = this.#today();
-    const live = this.#live.get(key);
+  async #load(key: string, lang: Lang, update?: UpdateRef, asOf = this.#today(), live = this.#live.get(key)) {
     const useLive = live !== undefined && live.snapshot.context.asOf === asOf;
-    let stored: StoredConversation | undefined;
-    let processed = false;
     if (this.#store.load) {
       const found = await this.#store.load(key, useLive ? { update, seq: live.seq } : { update });
-      processed = found.processed;
-      if (found.found && 'unchanged' in found && useLive) return fromLive(live, processed);
-      stored = found.found && 'conversation' in found ? found.conversation : undefined;
-    } else {
-      stored = await this.#store.get(key);
-      if (update) processed = await this.#store.hasUpdate(update, key);
+      return this.#loaded(found, asOf, lang, useLive ? live : undefined);
     }
+    const stored = await this.#store.get(key);
+    const processed = update ? await this.#store.hasUpdate(update, key) : false;
+    return this.#loadedOf(stored, processed, asOf, lang, useLive ? live : undefined);
+  }
+
+  /** {@link Engine.#load}'s turn from what the store's `load` found (`live`: of today, if any). */
+  #loaded(found: Loaded, asOf: string, lang: Lang, live: Live | undefined) {
+    if (found.found && 'unchanged' in found && live !== undefined) return fromLive(live, found.processed);
+    const stored = found.found && 'conversation' in found ? found.conversation : undefined;
+    return this.#loadedOf(stored, found.processed, asOf, lang, live);
+  }
+
+  /** {@link Engine.#load}'s turn from the stored record (`live`: of today, if any). */
+  #loadedOf(
+    stored: StoredConversation | undefined,
+    processed: boolean,
+    asOf: string,
+    lang: Lang,
+    live: Live | undefined,
+  ) {
+    const useLive = live !== undefined;
     const input = this.#policy ? { asOf, lang, policy: this.#policy } : { asOf, lang };
     if (stored === undefined)
       return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
@@ -220,11 +232,15 @@ export class Engine {
     options: SendOptions = {},
   ): Promise<Turn> {
     const { update } = options;
-    const { snapshot, loaded, seq, meta, processed } = await this.#load(
-      key,
-      isLang(lang) ? lang : DEFAULT_LANG,
-      update,
-    );
+    const language = isLang(lang) ? lang : DEFAULT_LANG;
+    const asOf = this.#today();
+    const live = this.#live.get(key);
+    // What #load does, without its own promise, for the usual turn: this process stored the
+    // conversation's last turn today, and the store answers `unchanged`.
+    const { snapshot, loaded, seq, meta, processed } =
+      live !== undefined && live.snapshot.context.asOf === asOf && this.#store.load
+        ? this.#loaded(await this.#store.load(key, { update, seq: live.seq }), asOf, language, live)
+        : await this.#load(key, language, update, asOf, live);
     if (processed)
       return { loaded, meta, duplicate: true, stale: false, erased: false, view: viewOf(snapshot), seq };
     if ('choice' in input && input.seq !== undefined && input.seq !== seq) {

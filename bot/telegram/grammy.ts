@@ -375,11 +375,13 @@ export function perChat(): MiddlewareFn<Context> {
   // By chat id (a number: the runner's key is its string, one for one).
   const clots = new Map<number, Clot>();
   const run = async (key: number, before: Promise<void>, next: NextFunction): Promise<void> => {
-    try {
-      await before;
-    } catch {
-      // The update before rejected; it is awaited there (and its error reported) already.
-    }
+    // A chat's first update (no update of it running) starts at once, without waiting a turn.
+    if (before !== DONE)
+      try {
+        await before;
+      } catch {
+        // The update before rejected; it is awaited there (and its error reported) already.
+      }
     try {
       await next();
     } finally {
