@@ -44,6 +44,23 @@ export interface RunResult {
   readonly p99: number;
 }
 
+/** A run's figures from its latencies (ms), its start (`performance.now()`) and CPU at its start. */
+function resultOf(
+  latencies: readonly number[],
+  start: number,
+  cpu: NodeJS.CpuUsage,
+): RunResult & { updates: number } {
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: latencies.length / seconds,
+    cpuPerUpdate: (used.user + used.system) / latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    updates: latencies.length,
+  };
+}
+
 /**
  * Sends the scripts' messages, `window` chats interleaved, one update at a time (each awaited, as one
  * core would handle them back to back); updates/s over the whole run, latency per update in ms.
@@ -65,15 +82,7 @@ export async function drive(
     await subject.handle(update);
     latencies.push(performance.now() - t);
   }
-  const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  return {
-    perSecond: latencies.length / seconds,
-    cpuPerUpdate: (used.user + used.system) / latencies.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    updates: latencies.length,
-  };
+  return resultOf(latencies, start, cpu);
 }
 
 /** The most updates one `getUpdates` returns (Telegram's limit), the batch of {@link driveBatches}. */
@@ -115,15 +124,7 @@ export async function driveBatches(
     chats.add(script.chatId);
   }
   if (pending.length > 0) await handOver();
-  const seconds = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  return {
-    perSecond: latencies.length / seconds,
-    cpuPerUpdate: (used.user + used.system) / latencies.length,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    updates: latencies.length,
-  };
+  return resultOf(latencies, start, cpu);
 }
 
 /** Fails the benchmark when a chat did not reach its result: the workload must be what it says. */
