@@ -378,7 +378,7 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
     intro: [
       `${chats} whole consultations per run (${updates} updates: /start, taps and typed answers to the result, 100 chats interleaved), ` +
         '`bot.handleUpdate` awaited one update at a time in one process, latency measured around it. Luohu: `createGrammyBot` ' +
-        "(runner's `sequentialize`, the handler, the engine) over `SqliteStore` with default settings; Bot API answered by a " +
+        '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings; Bot API answered by a ' +
         'local API transformer. Baselines on the same updates: a bare grammY bot that only replies, and the same with ' +
         "grammY's `session` stored in SQLite (WAL, `synchronous = NORMAL`, as Luohu's store).",
       `Bot API calls per update (Luohu): ${perUpdate}.`,

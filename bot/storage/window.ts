@@ -5,7 +5,7 @@
  * Encoded as a small JSON object, one entry per bot: `{"telegram:42":[at, id, id, …]}`, where `at`
  * is when the newest id was recorded (ms since the epoch) and the ids ascend, at most
  * {@link UPDATE_WINDOW} of them. Deciding from it relies on how Telegram delivers updates:
- * update ids increase, one chat's updates are handled in order (grammY runner's `sequentialize`, the
+ * update ids increase, one chat's updates are handled in order (`perChat` in the grammY bot, the
  * webhook's per-chat queue), and a redelivery is of an update already handled or of one whose
  * handling failed (never recorded). Telegram keeps an update for at most 24 hours, and after a week
  * without updates it may restart its ids lower (at random): so an id below a full window counts as

@@ -7,7 +7,7 @@
  * waits until every update of that batch has been handled and stored. A crash therefore leads to a
  * redelivery, never a loss; a redelivered update is recognised by its id and changes nothing
  * (it is recorded in the same transaction as its effect). Within a batch, chats run concurrently and
- * each chat's updates in order (`sequentialize` in the bot).
+ * each chat's updates in order (`perChat` in the bot, `grammy.ts`).
  */
 import {
   createConcurrentSink,
