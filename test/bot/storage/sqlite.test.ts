@@ -489,6 +489,27 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
     expect(await inside).toBe(true);
   });
 
+  test('a statement that rolls the whole turn back fails every write of the turn; the next turn is clean', async () => {
+    const s = store();
+    await s.commit('a', { ...conversation(), seq: 1 }, update(1));
+    await s.commit('b', { ...conversation(), seq: 1 }, update(2));
+    // As a full disk or an I/O error would, the trigger makes SQLite roll back the whole transaction.
+    raw((db) =>
+      db.exec(`CREATE TRIGGER roll_back AFTER UPDATE ON conversations WHEN new.key = 'b'
+        BEGIN SELECT RAISE(ROLLBACK, 'simulated I/O error'); END`),
+    );
+    const first = s.commit('a', { ...conversation(), seq: 2 }, update(3));
+    const second = s.commit('b', { ...conversation(), seq: 2 }, update(4));
+    await expect(second).rejects.toThrow('simulated I/O error');
+    await expect(first).rejects.toThrow('simulated I/O error');
+    expect(s.getSync('a')?.seq).toBe(1);
+    raw((db) => db.exec('DROP TRIGGER roll_back'));
+    // Nothing of the failed turn is remembered: both updates apply when delivered again.
+    expect(await s.commit('a', { ...conversation(), seq: 2 }, update(3))).toBe(true);
+    expect(await s.commit('b', { ...conversation(), seq: 2 }, update(4))).toBe(true);
+    expect([(await s.get('a'))?.seq, (await s.get('b'))?.seq]).toEqual([2, 2]);
+  });
+
   test("a test's fake timers do not hold the commit back", async () => {
     const s = store();
     vi.useFakeTimers();
