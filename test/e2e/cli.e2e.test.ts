@@ -7,12 +7,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { defaultWebRoot } from '../../bot/http/static.js';
+import { freePort } from './free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = process.env.LUOHU_E2E_CLI ?? join(ROOT, 'dist/bot/cli.js');
@@ -45,18 +45,6 @@ const cleanEnv = (env: Record<string, string>) => ({
   HOME: process.env.HOME ?? tmpdir(),
   ...env,
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** GETs `url` until it answers (the server is starting), for up to `timeoutMs`. */
 async function getWhenUp(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 15_000) {

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import {
   startBotApiStub,
   type Update,
 } from './bot-api-stub.js';
+import { freePort } from './free-port.js';
 import { byPolling, type Deliver, labelsOf, Person, type Reply } from './person.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -168,19 +168,6 @@ async function startPolling(
     stub.waitFor((c) => c.method === 'getUpdates', 15_000, since),
   );
   return p;
-}
-
-/** A port nobody listens on now (listen on 0, read it, close). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
