@@ -385,7 +385,7 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
       `Then the same updates as long polling delivers them under load (rows "polling batches"): batches of up to ${POLLING_BATCH} ` +
         "updates of different chats (one `getUpdates`), handled concurrently, the next batch once all are handled, as Luohu's " +
         "`runPolling` confirms them; latency from the hand-over of the batch. Luohu's store commits the updates of one turn of " +
-        "the event loop together (group commit); grammY's session writes each update on its own. The p99 target is for one update at a " +
+        "the event loop together (group commit; one at a time, each update is committed at its write); grammY's session writes each update on its own. The p99 target is for one update at a " +
         'time: in a batch, an update also waits for the others handed over with it.',
     ],
     rows: [

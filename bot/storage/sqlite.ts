@@ -20,6 +20,12 @@
  * when the turn ends (`setImmediate`). The updates that arrive together (a polling batch, the webhook
  * requests read in one turn) are stored by one commit, which costs about what one update's did; each
  * write's promise resolves once that commit is done, so nothing is acknowledged before it is stored.
+ * When the bot is quiet (the last turn had at most one write), a turn that holds one conversation's
+ * look-up and its write, and nothing else, is committed at that write: an update handled alone is not
+ * kept waiting for others that are not coming. Updates handled together (a polling batch) look their
+ * conversations up before the first of them writes, so their turn still ends with one commit; and
+ * once a turn has had several writes (webhook requests read one after another in one turn, each
+ * handled alone), the writes of the next turn wait for its end again.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -144,6 +150,11 @@ interface Turn {
    * (`erases`), the log is emptied too before it resolves.
    */
   readonly waiters: { resolve: () => void; reject: (error: unknown) => void; erases: boolean }[];
+  /**
+   * The key of the conversation the turn was opened to look up, as long as nothing but that
+   * conversation's look-up and write joined it (then its write commits at once); else undefined.
+   */
+  solo: string | undefined;
 }
 
 /**
@@ -300,6 +311,12 @@ export class SqliteStore implements ConversationStore {
   readonly #rollback: Database.Statement<[]>;
   /** The transaction of the current turn of the event loop, if one is open (group commit). */
   #turn: Turn | undefined;
+  /** True while a `setImmediate` that ends the turn is pending (one at a time). */
+  #ending = false;
+  /** The writes since the end of the last turn. */
+  #writes = 0;
+  /** The last turn ended had several writes: every write waits for the end of its turn. */
+  #grouping = false;
   /**
    * The recent update ids of the conversations this store read or wrote last (raw as stored, and
    * decoded), for the one-statement commit; a stale entry only costs the slower path (the commit's
@@ -464,28 +481,49 @@ export class SqliteStore implements ConversationStore {
   /**
    * The current turn's transaction, opened (`BEGIN IMMEDIATE`) if none is, and committed when the
    * turn of the event loop ends. Undefined inside a transaction of the caller's
-   * ({@link SqliteStore.transaction}): the statements then belong to it.
+   * ({@link SqliteStore.transaction}): the statements then belong to it. `key`: the conversation the
+   * statement is about (none for an update of no conversation); `lookUp`: a load, which may open a
+   * turn for its conversation alone (`Turn.solo`).
    */
-  #open(): Turn | undefined {
-    if (this.#turn) return this.#turn;
+  #open(key?: string, lookUp = false): Turn | undefined {
+    const open = this.#turn;
+    if (open) {
+      if (open.solo !== key) open.solo = undefined;
+      return open;
+    }
     if (this.#db.inTransaction) return undefined;
     this.#begin.run();
-    const turn: Turn = { waiters: [] };
+    const turn: Turn = { waiters: [], solo: lookUp ? key : undefined };
     this.#turn = turn;
-    setImmediate(() => this.#flush(turn));
+    if (!this.#ending) {
+      this.#ending = true;
+      setImmediate(this.#endTurn);
+    }
     return turn;
   }
+
+  /** Ends the turn of the event loop: commits the open transaction, if any. */
+  readonly #endTurn = (): void => {
+    this.#ending = false;
+    this.#grouping = this.#writes > 1;
+    this.#writes = 0;
+    this.#flush();
+  };
 
   /**
    * Resolves once `turn` is committed (and, for an erasure, the log emptied); inside the caller's
    * transaction (no turn), at once, after emptying the log for an erasure.
    */
-  #stored(turn: Turn | undefined, erases = false): Promise<void> | undefined {
+  #stored(turn: Turn | undefined, erases = false, key?: string): Promise<void> | undefined {
     if (!turn) {
       if (erases) this.#scrub();
       return undefined;
     }
-    return new Promise((resolve, reject) => turn.waiters.push({ resolve, reject, erases }));
+    const stored = new Promise<void>((resolve, reject) => turn.waiters.push({ resolve, reject, erases }));
+    // On a quiet bot, the write of the conversation the turn was opened for, alone in it: commit now.
+    this.#writes++;
+    if (!this.#grouping && key !== undefined && turn.solo === key) this.#flush(turn);
+    return stored;
   }
 
   /**
@@ -622,7 +660,7 @@ export class SqliteStore implements ConversationStore {
   async load(key: string, options: LoadOptions): Promise<Loaded> {
     const { update } = options;
     // The turn's transaction opens here: the commit that follows a load finds it open.
-    const turn = this.#open();
+    const turn = this.#open(key, true);
     const cached = this.#windows.get(key);
     if (cached !== undefined && options.seq !== undefined && cached.seq === options.seq && this.#alone()) {
       const processed =
@@ -689,7 +727,7 @@ export class SqliteStore implements ConversationStore {
     const now = this.#now();
     const data = conversation === undefined ? undefined : JSON.stringify(conversation);
     const seq = conversation?.seq;
-    const turn = this.#open();
+    const turn = this.#open(key);
     if (data !== undefined) {
       const cached = this.#windows.get(key);
       if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
@@ -698,7 +736,7 @@ export class SqliteStore implements ConversationStore {
         const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw);
         if (this.#inTurn(turn, run).changes === 1) {
           this.#remember(key, raw, next, seq ?? null);
-          await this.#stored(turn);
+          await this.#stored(turn, false, key);
           return true;
         }
       }
@@ -706,7 +744,7 @@ export class SqliteStore implements ConversationStore {
     // Inside the turn's transaction, better-sqlite3 makes this one a savepoint.
     const done = this.#inTurn(turn, () => this.#commitTx(key, data, seq, update, now));
     if (!done) return false;
-    await this.#stored(turn, data === undefined);
+    await this.#stored(turn, data === undefined, key);
     return true;
   }
 
@@ -733,11 +771,11 @@ export class SqliteStore implements ConversationStore {
 
   /** {@link ConversationStore.set}: resolves once committed (group commit, see the class). */
   async set(key: string, conversation: StoredConversation): Promise<void> {
-    const turn = this.#open();
+    const turn = this.#open(key);
     const data = JSON.stringify(conversation);
     this.#inTurn(turn, () => this.#set.run(key, conversation.seq ?? null, this.#now(), data));
     this.#reseq(key, conversation.seq);
-    await this.#stored(turn);
+    await this.#stored(turn, false, key);
   }
 
   /**
@@ -745,10 +783,10 @@ export class SqliteStore implements ConversationStore {
    * Resolves once committed and the log emptied (group commit, see the class).
    */
   async delete(key: string): Promise<void> {
-    const turn = this.#open();
+    const turn = this.#open(key);
     this.#inTurn(turn, () => this.#remove.run(key));
     this.#windows.delete(key);
-    await this.#stored(turn, true);
+    await this.#stored(turn, true, key);
   }
 
   /**

@@ -441,6 +441,52 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
     expect(settled).toEqual([5, 5, 5, 5, 5]);
   });
 
+  test('a quiet store commits a turn of one look-up and its write at the write, not at the end of the turn', async () => {
+    const s = store();
+    await s.load('telegram:1', { update: update(1) });
+    const alone = s.commit('telegram:1', { ...conversation(), seq: 1 }, update(1));
+    // Committed before the promise is awaited: nothing else is in the turn to wait for.
+    expect(committed()).toBe(1);
+    expect(await alone).toBe(true);
+    // The same for an erasure (the log is emptied too).
+    await s.load('telegram:1', { update: update(2), seq: 1 });
+    const erased = s.commit('telegram:1', undefined, update(2));
+    expect(committed()).toBe(0);
+    expect(await erased).toBe(true);
+  });
+
+  test('look-ups of several conversations in one turn (a polling batch) still share one commit', async () => {
+    const s = store();
+    await Promise.all([1, 2, 3].map((id) => s.load(`telegram:${id}`, { update: update(id) })));
+    const commits = [1, 2, 3].map((id) =>
+      s.commit(`telegram:${id}`, { ...conversation(), seq: 1 }, update(id)),
+    );
+    expect(committed()).toBe(0);
+    expect(await Promise.all(commits)).toEqual([true, true, true]);
+    expect(committed()).toBe(3);
+  });
+
+  test('after a turn of several writes, a lone write waits for the end of its turn; after a quiet turn it does not', async () => {
+    const s = store();
+    const turnEnds = () => new Promise((resolve) => setImmediate(resolve));
+    // A busy turn: two writes (webhook requests read one after another).
+    await Promise.all(
+      [1, 2].map((id) => s.commit(`telegram:${id}`, { ...conversation(), seq: 1 }, update(id))),
+    );
+    await turnEnds();
+    await s.load('telegram:3', { update: update(3) });
+    const waits = s.commit('telegram:3', { ...conversation(), seq: 1 }, update(3));
+    expect(committed()).toBe(2);
+    expect(await waits).toBe(true);
+    expect(committed()).toBe(3);
+    // That turn had one write: the bot is quiet again.
+    await turnEnds();
+    await s.load('telegram:4', { update: update(4) });
+    const alone = s.commit('telegram:4', { ...conversation(), seq: 1 }, update(4));
+    expect(committed()).toBe(4);
+    expect(await alone).toBe(true);
+  });
+
   test('a redelivery in the same turn resolves false at once; the first delivery is stored', async () => {
     const s = store();
     const first = s.commit('k', { ...conversation(), seq: 1 }, update(7));
