@@ -3,6 +3,13 @@
  * database (and its fsyncs: 5 to 70 ms on a busy disk) never stalls the event loop that handles
  * updates. The worker has its own connection; SQLite's WAL mode lets it checkpoint while the main
  * connection keeps committing.
+ *
+ * A passive checkpoint never waits for the writer, so under sustained writes it never catches up
+ * with the log: SQLite starts the log again from its beginning only when everything in it has been
+ * copied, and the file would grow by every commit (4 KB each) for as long as the writes go on. So when
+ * the log is longer than its limit after a passive checkpoint, the worker follows it with a `RESTART`
+ * checkpoint, which holds the writer back while it copies what was committed meanwhile (a few ms: the
+ * passive one did the rest) and lets the next commit start the log again.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -15,13 +22,15 @@ let db;
 try {
   const Database = require(workerData.module);
   db = new Database(workerData.file, { fileMustExist: true, timeout: workerData.busyMs });
+  const restartAfter = Math.max(1, Math.floor(workerData.walLimit / db.pragma('page_size', { simple: true })));
   Atomics.store(flags, 3, 1);
   while (Atomics.load(flags, 0) === 0) {
     Atomics.wait(flags, 0, 0, workerData.intervalMs);
     if (Atomics.load(flags, 0) !== 0) break;
     if (Atomics.exchange(flags, 1, 0) > 0) {
       try {
-        db.pragma('wal_checkpoint(PASSIVE)');
+        const [done] = db.pragma('wal_checkpoint(PASSIVE)');
+        if (done.log > restartAfter) db.pragma('wal_checkpoint(RESTART)');
       } catch {
         Atomics.add(flags, 1, 1);
       }
@@ -57,13 +66,17 @@ export class Checkpointer {
    * Starts the worker on `file` (which must exist, in WAL mode). Throws when a worker cannot be
    * started; the caller then checkpoints itself.
    */
-  constructor(file: string, intervalMs: number, busyMs: number) {
+  /**
+   * `walLimit`: the log's length (bytes) past which a checkpoint holds the writer back to start the
+   * log again (see the file's comment).
+   */
+  constructor(file: string, intervalMs: number, busyMs: number, walLimit: number) {
     const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
     this.#flags = new Int32Array(shared);
     const module = createRequire(import.meta.url).resolve('better-sqlite3');
     this.#worker = new Worker(SOURCE, {
       eval: true,
-      workerData: { file, intervalMs, busyMs, module, shared },
+      workerData: { file, intervalMs, busyMs, walLimit, module, shared },
       stdout: false,
       stderr: false,
     });

@@ -77,6 +77,12 @@ export type SqliteStoreOptions = (
    * row is then treated as absent. For a log line: the key (e.g. `telegram:12345`), never the data.
    */
   readonly onCorrupt?: (key: string) => void;
+  /**
+   * The size (bytes) the write-ahead log is kept to under sustained writes; default
+   * {@link WAL_LIMIT}. Past it, the checkpoints hold the writer back for a moment to start the log
+   * again, and the file is cut back to it when they do.
+   */
+  readonly walLimit?: number;
 };
 
 /** The database file an options object designates. */
@@ -106,6 +112,12 @@ const PROCESSED_UPDATES = `
     at INTEGER NOT NULL,
     PRIMARY KEY (bot, update_id)
   ) WITHOUT ROWID`;
+
+/**
+ * The default size of the write-ahead log under sustained writes (see `checkpointer.ts`): 64 MiB,
+ * about a second of commits one at a time at full speed on a small machine.
+ */
+export const WAL_LIMIT = 64 * 2 ** 20;
 
 /** How many conversations' recent update ids the store keeps in memory for its fast commit. */
 const WINDOW_CACHE_SIZE = 10_000;
@@ -284,6 +296,7 @@ export class SqliteStore implements ConversationStore {
   readonly #now: () => number;
   readonly #onCorrupt: (key: string) => void;
   readonly #inMemory: boolean;
+  readonly #walLimit: number;
   readonly #select: Database.Statement<[string], { data: string }>;
   readonly #load: Database.Statement<[number | null, string], LoadRow>;
   readonly #selectWindow: Database.Statement<[string], string>;
@@ -347,6 +360,9 @@ export class SqliteStore implements ConversationStore {
       mkdirSync(options.dataDir ?? DEFAULT_DATA_DIR, { recursive: true, mode: 0o700 });
     const inMemory = this.file === ':memory:' || this.file === '';
     this.#inMemory = inMemory;
+    this.#walLimit = options.walLimit ?? WAL_LIMIT;
+    if (!(this.#walLimit > 0 && Number.isFinite(this.#walLimit)))
+      throw new RangeError(`walLimit must be a positive number of bytes, not ${this.#walLimit}`);
     // Create a new file owner-only; SQLite gives its -wal and -shm files the same permissions.
     if (!inMemory && !existsSync(this.file)) writeFileSync(this.file, '', { flag: 'a', mode: 0o600 });
     this.#db = new Database(this.file, { timeout: BUSY_TIMEOUT_MS });
@@ -359,6 +375,8 @@ export class SqliteStore implements ConversationStore {
       migrate(this.#db);
       // Checkpoints run on a timer (below), not inside whichever commit fills the log.
       if (!inMemory) this.#db.pragma('wal_autocheckpoint = 0');
+      // When the log starts again from its beginning, its file is cut back to this size.
+      this.#db.pragma(`journal_size_limit = ${Math.floor(this.#walLimit)}`);
       this.#select = this.#db.prepare<[string], { data: string }>(
         'SELECT data FROM conversations WHERE key = ?',
       );
@@ -468,7 +486,12 @@ export class SqliteStore implements ConversationStore {
     this.#dirty++;
     if (worker === undefined && ++this.#commits >= CHECKPOINT_WORKER_AFTER) {
       try {
-        this.#checkpointer = new Checkpointer(this.file, CHECKPOINT_INTERVAL_MS, BUSY_TIMEOUT_MS);
+        this.#checkpointer = new Checkpointer(
+          this.file,
+          CHECKPOINT_INTERVAL_MS,
+          BUSY_TIMEOUT_MS,
+          this.#walLimit,
+        );
         this.#checkpointer.wrote();
         return;
       } catch {

@@ -418,6 +418,48 @@ describe('SqliteStore: processed updates kept in the conversation row', () => {
   });
 });
 
+describe('SqliteStore: the write-ahead log under sustained writes', () => {
+  const BOT = 'telegram:42';
+  const update = (id: number) => ({ bot: BOT, id });
+  const walSize = () => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+
+  test('is started again past its limit, though the writes never pause, and nothing is lost', async () => {
+    const s = new SqliteStore({ file, walLimit: 256 * 1024 });
+    open.push(s);
+    let id = 0;
+    const started = performance.now();
+    // 1.5 s of commits one after another (each a 4 KB page of log), never pausing long enough for a
+    // passive checkpoint to catch up: 6 wake-ups of the checkpoint worker.
+    while (performance.now() - started < 1500) {
+      for (let i = 0; i < 20; i++) {
+        id++;
+        const key = `k${id % 10}`;
+        await s.load(key, { update: update(id) });
+        expect(await s.commit(key, { ...conversation(), seq: id }, update(id))).toBe(true);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const written = id * 4096;
+    // Without the restarts the file holds every commit; with them, what came since the last one.
+    expect(written).toBeGreaterThan(4 * 1024 * 1024);
+    expect(walSize()).toBeLessThan(written / 3);
+    expect(s.count()).toBe(10);
+    expect(s.getSync(`k${id % 10}`)?.seq).toBe(id);
+    // Once the writes pause, the checkpoints catch up; the next commit starts the log again and its
+    // file is cut back to the limit.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    id++;
+    await s.load('k0', { update: update(id) });
+    expect(await s.commit('k0', { ...conversation(), seq: id }, update(id))).toBe(true);
+    expect(walSize()).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  test('a limit that is not a positive number of bytes is refused', () => {
+    expect(() => new SqliteStore({ file, walLimit: 0 })).toThrow(RangeError);
+    expect(() => new SqliteStore({ file, walLimit: Number.NaN })).toThrow('walLimit');
+  });
+});
+
 describe('SqliteStore: group commit (one transaction per turn of the event loop)', () => {
   const BOT = 'telegram:42';
   const update = (id: number) => ({ bot: BOT, id });
