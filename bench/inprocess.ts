@@ -16,6 +16,7 @@ import { createI18n } from '../bot/i18n.js';
 import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { createGrammyBot } from '../bot/telegram/grammy.js';
+import type { RateLimiter } from '../bot/telegram/rate-limit.js';
 import { createTelegrafMiddleware } from '../bot/telegram/telegraf.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { BOT_INFO, type CallCounter, TOKEN, useLocalApi, useLocalTelegraf } from './fake-telegram.js';
@@ -142,19 +143,33 @@ export function verifyResults(
 
 type SessionContext = Context & SessionFlavor<{ step: number }>;
 
-/** Luohu on grammY: `createGrammyBot` over an `Engine` on `SqliteStore` (default settings). */
-export function luohuGrammy(calls?: CallCounter): Subject & { store: SqliteStore } {
-  const dir = tempDir('grammy');
-  const keyboards = new Keyboards();
-  const store = new SqliteStore({ dataDir: dir });
+/**
+ * Luohu's grammY bot as the benchmarks run it: `createGrammyBot` over an `Engine` on `store`, its
+ * Bot API answered locally (what it sends recorded in `keyboards`, its calls counted in `calls`).
+ */
+export function localLuohuBot(
+  store: SqliteStore,
+  keyboards: Keyboards,
+  options: { readonly calls?: CallCounter; readonly rateLimiter?: RateLimiter } = {},
+) {
   const i18n = createI18n();
   const bot = createGrammyBot(TOKEN, {
     engine: new Engine({ store, i18n }),
     i18n,
     logger: createLogger('info'),
     botInfo: BOT_INFO,
+    ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
   });
-  useLocalApi(bot, keyboards, calls);
+  useLocalApi(bot, keyboards, options.calls);
+  return bot;
+}
+
+/** Luohu on grammY: `createGrammyBot` over an `Engine` on `SqliteStore` (default settings). */
+export function luohuGrammy(calls?: CallCounter): Subject & { store: SqliteStore } {
+  const dir = tempDir('grammy');
+  const keyboards = new Keyboards();
+  const store = new SqliteStore({ dataDir: dir });
+  const bot = localLuohuBot(store, keyboards, calls ? { calls } : {});
   return {
     name: 'Luohu on grammY',
     keyboards,

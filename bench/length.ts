@@ -5,15 +5,13 @@
  * Each message is the same tap (answering the degree's mode again), so only the length differs.
  */
 import type { Update } from 'grammy/types';
-import { Engine } from '../bot/engine.js';
 import { createI18n } from '../bot/i18n.js';
-import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
-import { createGrammyBot } from '../bot/telegram/grammy.js';
 import { createRateLimiter } from '../bot/telegram/rate-limit.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { createConversationsBot } from './conversations-bot.js';
-import { BOT_INFO, localFetch, TOKEN, useLocalApi } from './fake-telegram.js';
+import { localFetch, useLocalApi } from './fake-telegram.js';
+import { localLuohuBot } from './inprocess.js';
 import { SqliteKv } from './kv-sqlite.js';
 import { atMost, type Row, row, type Section } from './report.js';
 import { settle, summarise } from './stats.js';
@@ -38,16 +36,8 @@ let clock = 0;
 function luohu(): LengthSubject {
   const dir = tempDir('length-luohu');
   const store = new SqliteStore({ dataDir: dir });
-  const i18n = createI18n();
-  const bot = createGrammyBot(TOKEN, {
-    engine: new Engine({ store, i18n }),
-    i18n,
-    logger: createLogger('info'),
-    botInfo: BOT_INFO,
-    rateLimiter: createRateLimiter({ now: () => clock }),
-  });
   const keyboards = new Keyboards();
-  useLocalApi(bot, keyboards);
+  const bot = localLuohuBot(store, keyboards, { rateLimiter: createRateLimiter({ now: () => clock }) });
   return {
     name: 'Luohu on grammY',
     keyboards,

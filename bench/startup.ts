@@ -16,14 +16,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Update } from 'grammy/types';
 import { Engine } from '../bot/engine.js';
-import { createI18n } from '../bot/i18n.js';
-import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { MemoryStore } from '../bot/storage/store.js';
-import { createGrammyBot } from '../bot/telegram/grammy.js';
 import type { StoredConversation } from '../machines/conversation.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
-import { BOT_INFO, startStubApi, TOKEN, useLocalApi } from './fake-telegram.js';
+import { startStubApi } from './fake-telegram.js';
+import { localLuohuBot } from './inprocess.js';
 import { mulberry32 } from './profiles.js';
 import { atMost, row, type Section } from './report.js';
 import { spawnServe, stopChild, waitFor } from './serve-child.js';
@@ -163,14 +161,7 @@ async function heapKept(dataDir: string, updates: readonly unknown[]): Promise<n
   const gc = fullGc();
   const store = new SqliteStore({ dataDir });
   try {
-    const i18n = createI18n();
-    const bot = createGrammyBot(TOKEN, {
-      engine: new Engine({ store, i18n }),
-      i18n,
-      logger: createLogger('silent'),
-      botInfo: BOT_INFO,
-    });
-    useLocalApi(bot, new Keyboards());
+    const bot = localLuohuBot(store, new Keyboards());
     gc();
     const before = process.memoryUsage().heapUsed;
     for (const update of updates) await bot.handleUpdate(update as Update);
