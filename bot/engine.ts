@@ -69,10 +69,15 @@ export interface Turn {
  * source of truth: a row erased behind the engine (retention purge, `/delete` from another channel)
  * reads as absent and the conversation starts afresh, whatever the engine holds.
  *
+ * The conversations of the last few minutes are what it is for. Each one kept costs memory: its
+ * snapshot, and the view derived from it (cached as long as the snapshot lives), measured ~2 KB
+ * during the questions and ~8 KB at the result (the presented decision): 2,000 of them, at most
+ * ~16 MB; the least recently used go first.
+ *
  * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several
  * writers, a stale cached snapshot would be detected only by its `seq`.
  */
-export const LIVE_CACHE_SIZE = 10_000;
+export const LIVE_CACHE_SIZE = 2_000;
 
 /** The live record of a conversation this process stored last (see {@link LIVE_CACHE_SIZE}). */
 interface Live {

@@ -1,6 +1,6 @@
 /** The engine over a store: one look-up per update, the live snapshot, and what `remember` defers. */
 import { describe, expect, test } from 'vitest';
-import { Engine } from '../../bot/engine.js';
+import { Engine, LIVE_CACHE_SIZE } from '../../bot/engine.js';
 import { type Loaded, type LoadOptions, MemoryStore, type UpdateRef } from '../../bot/storage/store.js';
 
 const AS_OF = '2026-11-28';
@@ -52,6 +52,23 @@ describe('Engine.send over a store with load', () => {
     expect(again.stale).toBe(false);
     expect(store.raw('k')).toBe(before);
     expect(store.hasUpdateCalls).toBe(0);
+  });
+});
+
+describe('Engine: the live snapshots', () => {
+  test('are kept for the most recent conversations only: the oldest one is read from the store again', async () => {
+    const store = new CountingStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    for (let i = 0; i <= LIVE_CACHE_SIZE; i++)
+      await engine.send(`k${i}`, { show: true }, 'en', { update: update() });
+    const unchanged = () => ('unchanged' in (store.loads.at(-1) ?? {}) ? 'unchanged' : 'read');
+    // The most recent one is still live; the first one was let go when the cache was full.
+    await engine.send(`k${LIVE_CACHE_SIZE}`, { choice: 'agree', seq: 1 }, 'en', { update: update() });
+    expect(unchanged()).toBe('unchanged');
+    const oldest = await engine.send('k0', { choice: 'agree', seq: 1 }, 'en', { update: update() });
+    expect(unchanged()).toBe('read');
+    expect(oldest.view.kind).toBe('question');
+    expect(oldest.seq).toBe(2);
   });
 });
 
