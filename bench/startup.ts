@@ -12,22 +12,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import type { Update } from 'grammy/types';
 import { Engine } from '../bot/engine.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { MemoryStore } from '../bot/storage/store.js';
 import type { StoredConversation } from '../machines/conversation.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { startStubApi } from './fake-telegram.js';
-import { localLuohuBot } from './inprocess.js';
 import { mulberry32 } from './profiles.js';
 import { atMost, row, type Section } from './report.js';
 import { spawnServe, stopChild, waitFor } from './serve-child.js';
 import { summarise } from './stats.js';
 import { removeDir, tempDir } from './tmp.js';
-import { consultationScripts, Keyboards } from './workload.js';
+import { consultationScripts } from './workload.js';
 
 /** Stored conversations as the bot leaves them: `templates` people, a third of them half-way through. */
 export async function storedConversations(templates: number, asOf: string): Promise<string[]> {
@@ -145,35 +141,6 @@ async function serveOnce(dataDir: string, updates: readonly unknown[] = []): Pro
   }
 }
 
-/** V8's full garbage collection, exposed at run time for {@link heapKept}. */
-function fullGc(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-/**
- * The JavaScript heap (MB, after full garbage collections) that handling `updates` leaves live: the
- * same updates through `createGrammyBot` in this process, on `SqliteStore` in `dataDir`, Bot API
- * answered locally. What the RSS figures cannot show apart from heap slack: whether what is kept
- * grows with the store.
- */
-async function heapKept(dataDir: string, updates: readonly unknown[]): Promise<number> {
-  const gc = fullGc();
-  const store = new SqliteStore({ dataDir });
-  try {
-    const bot = localLuohuBot(store, new Keyboards());
-    gc();
-    const before = process.memoryUsage().heapUsed;
-    for (const update of updates) await bot.handleUpdate(update as Update);
-    // The last turn's commit, and anything left for the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    return (process.memoryUsage().heapUsed - before) / 2 ** 20;
-  } finally {
-    store.close();
-  }
-}
-
 /** Time for `node -e 0`, ms. */
 function bareNodeMs(): number {
   const start = performance.now();
@@ -216,8 +183,6 @@ export async function benchStartup(
   const templateBytes = summarise(templates.map((t) => Buffer.byteLength(t))).median;
   const full: ServeRun[] = [];
   const empty: ServeRun[] = [];
-  const keptFull: number[] = [];
-  const keptEmpty: number[] = [];
   try {
     const batch = startUpdates(updates, conversations, 5);
     for (let i = 0; i < memoryRuns; i++) {
@@ -228,20 +193,6 @@ export async function benchStartup(
         removeDir(emptyDir);
       }
       full.push(await serveOnce(fullDir, batch));
-    }
-    // In process: a warm-up (modules, compiled sentences, shared parts), then each store in turn,
-    // every run on other chats than the last, so that each finds its conversations where they are.
-    for (let i = -1; i < memoryRuns; i++) {
-      const chats = startUpdates(updates, conversations, 100 + i);
-      const emptyDir = tempDir('heap-empty');
-      try {
-        const kept = await heapKept(emptyDir, chats);
-        if (i >= 0) keptEmpty.push(kept);
-      } finally {
-        removeDir(emptyDir);
-      }
-      const kept = await heapKept(fullDir, chats);
-      if (i >= 0) keptFull.push(kept);
     }
   } finally {
     removeDir(fullDir);
@@ -258,11 +209,6 @@ export async function benchStartup(
         `across the store, with ${stored.toLocaleString('en-US')} stored conversations (copies of ${templates.length} real ` +
         `consultations, a third half-way; median ${templateBytes} bytes each; filled in ${fillSeconds.toFixed(1)} s) and with an ` +
         'empty store, each in its own child process (the least of five samples 100 ms apart, as garbage collection moves it).',
-      'RSS includes what the JavaScript heap has grown to and not given back (it differs from run to run by tens of MB), ' +
-        'and SQLite\'s page cache (2 MB per connection). So the rows "JS heap kept" measure what handling the same number ' +
-        'of `/start` updates leaves live after full garbage collections, in this process (the same bot, Bot API answered ' +
-        'locally), with each store: what the bot keeps per conversation it served (its caches are bounded), whatever the ' +
-        'size of the store.',
     ],
     rows: [
       row('node -e 0', 'ms', node),
@@ -274,17 +220,6 @@ export async function benchStartup(
         served(full),
       ),
       row(`RSS, ${stored.toLocaleString('en-US')} conversations − empty store`, 'MB', diff, atMost(20)),
-      row(`JS heap kept after ${updates} updates, empty store`, 'MB', keptEmpty),
-      row(
-        `JS heap kept after ${updates} updates, ${stored.toLocaleString('en-US')} conversations`,
-        'MB',
-        keptFull,
-      ),
-      row(
-        `JS heap kept, ${stored.toLocaleString('en-US')} conversations − empty store`,
-        'MB',
-        keptFull.map((f, i) => f - (keptEmpty[i] ?? 0)),
-      ),
       row(
         `RSS at ready, ${stored.toLocaleString('en-US')} conversations`,
         'MB',

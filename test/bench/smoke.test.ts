@@ -39,11 +39,7 @@ const SECTIONS: Record<string, readonly string[]> = {
     '@grammyjs/conversations v2: stored after message 80',
   ],
   '6. check in bulk': ['check, library', 'check, CLI --json'],
-  '7. Start-up and memory': [
-    'start-up to the first getUpdates',
-    'RSS, 1,000 conversations − empty store',
-    'JS heap kept, 1,000 conversations − empty store',
-  ],
+  '7. Start-up and memory': ['start-up to the first getUpdates', 'RSS, 1,000 conversations − empty store'],
   'Questions to a decision': ['questions to a decision'],
 };
 
