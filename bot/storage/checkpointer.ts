@@ -64,11 +64,8 @@ export class Checkpointer {
 
   /**
    * Starts the worker on `file` (which must exist, in WAL mode). Throws when a worker cannot be
-   * started; the caller then checkpoints itself.
-   */
-  /**
-   * `walLimit`: the log's length (bytes) past which a checkpoint holds the writer back to start the
-   * log again (see the file's comment).
+   * started; the caller then checkpoints itself. `walLimit`: the log's length (bytes) past which a
+   * checkpoint holds the writer back to start the log again (see the file's comment).
    */
   constructor(file: string, intervalMs: number, busyMs: number, walLimit: number) {
     const shared = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
