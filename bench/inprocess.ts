@@ -15,14 +15,15 @@ import { Engine } from '../bot/engine.js';
 import { createI18n } from '../bot/i18n.js';
 import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
+import { type ConversationStore, MemoryStore } from '../bot/storage/store.js';
 import { createGrammyBot } from '../bot/telegram/grammy.js';
 import type { RateLimiter } from '../bot/telegram/rate-limit.js';
 import { createTelegrafMiddleware } from '../bot/telegram/telegraf.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { BOT_INFO, type CallCounter, TOKEN, useLocalApi, useLocalTelegraf } from './fake-telegram.js';
 import { SqliteKv } from './kv-sqlite.js';
-import { atLeast, atMost, type Row, row, type Section } from './report.js';
-import { percentile, settle } from './stats.js';
+import { atLeast, atMost, fmt, type Row, row, type Section } from './report.js';
+import { percentile, settle, summarise } from './stats.js';
 import { removeDir, tempDir } from './tmp.js';
 import { consultationScripts, interleaved, Keyboards, type Script, updateOf } from './workload.js';
 
@@ -141,14 +142,19 @@ export function verifyResults(
   }
 }
 
-type SessionContext = Context & SessionFlavor<{ step: number }>;
+/** The baselines' session: a counter, and in one of them a string that makes it Luohu's size. */
+interface SessionData {
+  step: number;
+  pad?: string;
+}
+type SessionContext = Context & SessionFlavor<SessionData>;
 
 /**
  * Luohu's grammY bot as the benchmarks run it: `createGrammyBot` over an `Engine` on `store`, its
  * Bot API answered locally (what it sends recorded in `keyboards`, its calls counted in `calls`).
  */
 export function localLuohuBot(
-  store: SqliteStore,
+  store: ConversationStore,
   keyboards: Keyboards,
   options: { readonly calls?: CallCounter; readonly rateLimiter?: RateLimiter } = {},
 ) {
@@ -183,6 +189,23 @@ export function luohuGrammy(calls?: CallCounter): Subject & { store: SqliteStore
   };
 }
 
+/**
+ * Luohu on grammY as {@link luohuGrammy}, its conversations kept in a `MemoryStore` (as JSON, as
+ * SQLite keeps them): the cost of Luohu's logic without the database, for the breakdown of the ratio.
+ */
+function luohuGrammyInMemory(): Subject {
+  const keyboards = new Keyboards();
+  const store = new MemoryStore();
+  const bot = localLuohuBot(store, keyboards);
+  return {
+    name: 'Luohu on grammY, conversations in memory',
+    keyboards,
+    handle: (u) => bot.handleUpdate(u as unknown as Update),
+    verify: (scripts) => verifyResults((k) => JSON.parse(store.raw(k) ?? 'null') ?? undefined, scripts),
+    close() {},
+  };
+}
+
 /** A bare grammY bot that only replies. */
 function bareGrammy(): Subject {
   const bot = new Bot(TOKEN, { botInfo: BOT_INFO });
@@ -197,12 +220,23 @@ function bareGrammy(): Subject {
   };
 }
 
-/** grammY with its session on SQLite: a counter per chat, and a reply. */
-function sessionGrammy(): Subject {
+/**
+ * The bytes of Luohu's median stored conversation (section 1), the size of the padded session of the
+ * breakdown's second baseline.
+ */
+const LUOHU_SIZED_SESSION = 840;
+
+/**
+ * grammY with its session on SQLite: a counter per chat, and a reply. With `bytes`, the session also
+ * carries a string that brings its JSON to about that many bytes (as much as Luohu stores).
+ */
+function sessionGrammy(bytes?: number): Subject {
   const dir = tempDir('grammy-session');
   const kv = new SqliteKv(dir);
   const bot = new Bot<SessionContext>(TOKEN, { botInfo: BOT_INFO });
-  bot.use(grammySession({ initial: () => ({ step: 0 }), storage: kv.adapter<{ step: number }>() }));
+  const pad = bytes === undefined ? undefined : 'x'.repeat(Math.max(0, bytes - '{"step":100,"pad":""}'.length));
+  const initial = (): SessionData => (pad === undefined ? { step: 0 } : { step: 0, pad });
+  bot.use(grammySession({ initial, storage: kv.adapter<SessionData>() }));
   bot.use(async (ctx) => {
     ctx.session.step++;
     await ctx.reply(`step ${ctx.session.step}`);
@@ -210,7 +244,7 @@ function sessionGrammy(): Subject {
   const keyboards = new Keyboards();
   useLocalApi(bot, keyboards);
   return {
-    name: 'grammY + session on SQLite',
+    name: bytes === undefined ? 'grammY + session on SQLite' : `grammY + session on SQLite, ${bytes}-byte session`,
     keyboards,
     handle: (u) => bot.handleUpdate(u as unknown as Update),
     close: () => {
@@ -379,12 +413,24 @@ function rowsOf(
 /** Section 2: grammY in process. */
 export async function benchGrammy(chats: number, runs: number): Promise<Section> {
   const calls: CallCounter = new Map();
+  // The last two only break the ratio down (notes); the table holds the first three.
   const { names, results, updates } = await compare(
-    [() => luohuGrammy(calls), bareGrammy, sessionGrammy],
+    [
+      () => luohuGrammy(calls),
+      bareGrammy,
+      () => sessionGrammy(),
+      luohuGrammyInMemory,
+      () => sessionGrammy(LUOHU_SIZED_SESSION),
+    ],
     chats,
     runs,
   );
-  const polled = await compare([() => luohuGrammy(), bareGrammy, sessionGrammy], chats, runs, POLLING_BATCH);
+  const polled = await compare(
+    [() => luohuGrammy(), bareGrammy, () => sessionGrammy()],
+    chats,
+    runs,
+    POLLING_BATCH,
+  );
   const perUpdate = [...calls.entries()]
     .map(([m, n]) => `${m} ${(n / (updates * (runs + 1))).toFixed(2)}`)
     .join(', ');
@@ -395,7 +441,8 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
         '`bot.handleUpdate` awaited one update at a time in one process, latency measured around it. Luohu: `createGrammyBot` ' +
         '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings; Bot API answered by a ' +
         'local API transformer. Baselines on the same updates: a bare grammY bot that only replies, and the same with ' +
-        "grammY's `session` stored in SQLite (WAL, `synchronous = NORMAL`, as Luohu's store).",
+        "grammY's `session` stored in SQLite (WAL, `synchronous = NORMAL`, as Luohu's store). Two more subjects, " +
+        'after the table, break the ratio down.',
       `Bot API calls per update (Luohu): ${perUpdate}.`,
       `Then the same updates as long polling delivers them under load (rows "polling batches"): batches of up to ${POLLING_BATCH} ` +
         "updates of different chats (one `getUpdates`), handled concurrently, the next batch once all are handled, as Luohu's " +
@@ -404,10 +451,48 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
         'time: in a batch, an update also waits for the others handed over with it.',
     ],
     rows: [
-      ...rowsOf(names, results, { perSecond: 15_000, p99: 2, ratio: 1.6 }),
+      ...rowsOf(names.slice(0, 3), results.slice(0, 3), { perSecond: 15_000, p99: 2, ratio: 1.6 }),
       ...rowsOf(polled.names, polled.results, { perSecond: 15_000, ratio: 1.6 }, ', polling batches'),
     ],
+    notes: breakdownNotes(names, results),
   };
+}
+
+/**
+ * The breakdown of the one-at-a-time ratio, from the same runs: each subject's wall time per update
+ * (1 ÷ throughput), and the differences that say what Luohu's logic and its store each add. The
+ * subjects in {@link benchGrammy}'s order: Luohu, bare grammY, the session baseline, Luohu in memory,
+ * the session of Luohu's size.
+ */
+function breakdownNotes(names: readonly string[], results: readonly RunResult[][]): string[] {
+  const us = (i: number) => (results[i] ?? []).map((r) => 1e6 / r.perSecond);
+  const minus = (a: number, b: number) => us(a).map((v, r) => v - (us(b)[r] ?? Number.NaN));
+  const line = (what: string, values: readonly number[]) => {
+    const s = summarise(values);
+    return `| ${what} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} |`;
+  };
+  const [luohu, bare, session, inMemory, sized] = [0, 1, 2, 3, 4] as const;
+  // The ratio if Luohu's store cost what grammY's session costs: (in memory + session − bare) ÷ session.
+  const floor = us(inMemory).map((v, r) => {
+    const s = us(session)[r] ?? Number.NaN;
+    return (v + s - (us(bare)[r] ?? Number.NaN)) / s;
+  });
+  return [
+    'What the one-at-a-time ratio is made of, from the same runs: wall time per update (1 ÷ throughput, µs). Two more ' +
+      "subjects ran with the others: Luohu with its conversations in a `MemoryStore` (JSON in a map) instead of SQLite, and grammY's " +
+      `session padded to ${LUOHU_SIZED_SESSION} bytes, Luohu's median stored conversation.`,
+    '',
+    '| per update | median µs | min | max |',
+    '| --- | ---: | ---: | ---: |',
+    ...names.map((name, i) => line(name, us(i))),
+    line("grammY's session on SQLite (session − bare)", minus(session, bare)),
+    line(`the same, ${LUOHU_SIZED_SESSION}-byte session (padded − bare)`, minus(sized, bare)),
+    line("Luohu's logic: rules, machine, views, rendering, its API calls (in memory − bare)", minus(inMemory, bare)),
+    line("Luohu's SQLite store (Luohu − in memory)", minus(luohu, inMemory)),
+    '',
+    `If Luohu's store cost exactly what grammY's session costs, the ratio would be ${fmt(summarise(floor).median)}× ` +
+      `(in memory + session − bare, ÷ session; runs ${fmt(summarise(floor).min)} to ${fmt(summarise(floor).max)}×).`,
+  ];
 }
 
 /** Section 3: Telegraf in process. */
