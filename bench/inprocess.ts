@@ -234,7 +234,8 @@ function sessionGrammy(bytes?: number): Subject {
   const dir = tempDir('grammy-session');
   const kv = new SqliteKv(dir);
   const bot = new Bot<SessionContext>(TOKEN, { botInfo: BOT_INFO });
-  const pad = bytes === undefined ? undefined : 'x'.repeat(Math.max(0, bytes - '{"step":100,"pad":""}'.length));
+  const pad =
+    bytes === undefined ? undefined : 'x'.repeat(Math.max(0, bytes - '{"step":100,"pad":""}'.length));
   const initial = (): SessionData => (pad === undefined ? { step: 0 } : { step: 0, pad });
   bot.use(grammySession({ initial, storage: kv.adapter<SessionData>() }));
   bot.use(async (ctx) => {
@@ -244,7 +245,10 @@ function sessionGrammy(bytes?: number): Subject {
   const keyboards = new Keyboards();
   useLocalApi(bot, keyboards);
   return {
-    name: bytes === undefined ? 'grammY + session on SQLite' : `grammY + session on SQLite, ${bytes}-byte session`,
+    name:
+      bytes === undefined
+        ? 'grammY + session on SQLite'
+        : `grammY + session on SQLite, ${bytes}-byte session`,
     keyboards,
     handle: (u) => bot.handleUpdate(u as unknown as Update),
     close: () => {
@@ -487,7 +491,10 @@ function breakdownNotes(names: readonly string[], results: readonly RunResult[][
     ...names.map((name, i) => line(name, us(i))),
     line("grammY's session on SQLite (session − bare)", minus(session, bare)),
     line(`the same, ${LUOHU_SIZED_SESSION}-byte session (padded − bare)`, minus(sized, bare)),
-    line("Luohu's logic: rules, machine, views, rendering, its API calls (in memory − bare)", minus(inMemory, bare)),
+    line(
+      "Luohu's logic: rules, machine, views, rendering, its API calls (in memory − bare)",
+      minus(inMemory, bare),
+    ),
     line("Luohu's SQLite store (Luohu − in memory)", minus(luohu, inMemory)),
     '',
     `If Luohu's store cost exactly what grammY's session costs, the ratio would be ${fmt(summarise(floor).median)}× ` +

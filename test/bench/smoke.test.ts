@@ -19,6 +19,10 @@ const SECTIONS: Record<string, readonly string[]> = {
     'Luohu on grammY, polling batches: throughput',
     'Luohu on grammY, polling batches: latency p99',
     'grammY + session on SQLite, polling batches ÷ Luohu, throughput',
+    '| Luohu on grammY, conversations in memory |',
+    '| grammY + session on SQLite, 840-byte session |',
+    "| Luohu's SQLite store (Luohu − in memory) |",
+    "If Luohu's store cost exactly what grammY's session costs, the ratio would be",
   ],
   '3. Telegraf end to end': [
     'Luohu on Telegraf: throughput',
