@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../bench/serve-child.js';
 import { defaultWebRoot } from '../../bot/http/static.js';
-import { freePort } from './free-port.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = process.env.LUOHU_E2E_CLI ?? join(ROOT, 'dist/bot/cli.js');

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../bench/serve-child.js';
 import {
   type ApiCall,
   type BotApiStub,
@@ -17,7 +18,6 @@ import {
   startBotApiStub,
   type Update,
 } from './bot-api-stub.js';
-import { freePort } from './free-port.js';
 import { byPolling, type Deliver, labelsOf, Person, type Reply } from './person.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
