@@ -41,7 +41,10 @@ export class Keyboards {
   sent(chatId: number, messageId: number, markup: unknown): void {
     const rows = (markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined)
       ?.inline_keyboard;
-    const data = rows?.flat().flatMap((b) => (b.callback_data ? [b.callback_data] : [])) ?? [];
+    if (rows === undefined) return;
+    // A plain loop: this runs for every message of every subject, and is not what is measured.
+    const data: string[] = [];
+    for (const row of rows) for (const b of row) if (b.callback_data) data.push(b.callback_data);
     if (data.length > 0) this.#last.set(chatId, { messageId, data });
   }
 
