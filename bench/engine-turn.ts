@@ -184,9 +184,7 @@ export async function benchEngine(chats: number, runs: number): Promise<Section>
       }
       const bytes = scripts.map((s) => {
         const stored = store.getSync(`telegram:${s.chatId}`);
-        const value = (stored?.snapshot as { value?: unknown } | undefined)?.value;
-        if (JSON.stringify(value) !== '{"active":"result"}')
-          throw new Error(`chat ${s.chatId} is not at the result`);
+        if (stored?.state?.at !== 'result') throw new Error(`chat ${s.chatId} is not at the result`);
         return Buffer.byteLength(JSON.stringify(stored));
       });
       return {

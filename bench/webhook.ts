@@ -156,10 +156,8 @@ const LUOHU: WebhookTarget = {
     const store = new SqliteStore({ dataDir });
     try {
       for (const chatId of completed) {
-        const value = (store.getSync(`telegram:${chatId}`)?.snapshot as { value?: unknown } | undefined)
-          ?.value;
-        if (JSON.stringify(value) !== '{"active":"result"}')
-          throw new Error(`webhook: chat ${chatId} ended in ${JSON.stringify(value)}, not at the result`);
+        const at = store.getSync(`telegram:${chatId}`)?.state?.at;
+        if (at !== 'result') throw new Error(`webhook: chat ${chatId} ended in ${at}, not at the result`);
       }
     } finally {
       store.close();

@@ -1,11 +1,14 @@
 /**
  * A conversation as stored, and the pure functions that start, step, store and restore it.
  *
- * Stored form: machine version, policy edition, language, the answers given (in order), and the
- * XState persisted snapshot. A snapshot of the running machine version is restored as it is; any
- * other (an older machine, or data that no longer fits) is rebuilt by replaying the answers into a
- * fresh machine. A stored answer that no longer fits is dropped, so its question is asked again.
- * Restoring never throws.
+ * Stored form: machine version, policy edition, language, the answers given (in order), and where
+ * the conversation is beyond them (its state, decision date, current question and failed attempts):
+ * each answer once, nothing the answers already say. A conversation of the running machine version
+ * is restored as it was; any other (an older machine, or data that no longer fits) is rebuilt by
+ * replaying the answers into a fresh machine. A stored answer that no longer fits is dropped, so its
+ * question is asked again. Records written before 2026-11-28 hold XState's persisted snapshot
+ * instead of the state (answers again included); they are restored as they were too. Restoring
+ * never throws.
  */
 import { type AnyActorScope, createActor } from 'xstate';
 import { z } from 'zod';
@@ -36,12 +39,33 @@ export interface StoredConversation {
   readonly answers: readonly StoredAnswer[];
   /** The birth date was derived from an age. */
   readonly approximateAge?: boolean;
-  /** `consultationMachine.getPersistedSnapshot(...)`. */
-  readonly snapshot: unknown;
+  /** Where the conversation is (written since 2026-11-28; restoring accepts it without, see `snapshot`). */
+  readonly state?: StoredState;
+  /**
+   * Records written before 2026-11-28: `consultationMachine.getPersistedSnapshot(...)` instead of
+   * `state`. Read, never written.
+   */
+  readonly snapshot?: unknown;
   /** Inputs applied so far; lets a channel tell a button of an older view from a current one. */
   readonly seq?: number;
   /** What a channel keeps with the conversation (e.g. the message that carries the buttons). */
   readonly meta?: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Where a stored conversation is, beyond its answers: with them, all of the machine's context (the
+ * answers, their order and which were "I don't know" come from {@link StoredConversation.answers};
+ * the one-off notice is not kept).
+ */
+export interface StoredState {
+  /** The machine's state: `consent`, `declined`, or the state of `active` it is in. */
+  readonly at: 'consent' | 'declined' | 'interview' | 'result' | 'summary';
+  /** The decision date, `YYYY-MM-DD`, the conversation was last moved to. */
+  readonly asOf: string;
+  /** The question being asked, or null. */
+  readonly current: QuestionId | null;
+  /** Invalid answers in a row to the current question. */
+  readonly failures: number;
 }
 
 /**
@@ -229,54 +253,66 @@ function stageOf(snapshot: ConsultationSnapshot): StoredConversation['stage'] {
   return 'active';
 }
 
-const isEmpty = (x: object | undefined) => {
-  for (const _ in x) return false;
-  return true;
-};
+/** The states a stored conversation can be in, as {@link StoredState.at} names them. */
+const STORED_STATES: ReadonlySet<unknown> = new Set([
+  'consent',
+  'declined',
+  'interview',
+  'result',
+  'summary',
+]);
 
-/**
- * `consultationMachine.getPersistedSnapshot(snapshot)` with the notice left out. This machine has no
- * children, history states or actors in its context, so it is the snapshot's JSON fields in
- * XState's order; any other snapshot goes through XState.
- */
-function persistedOf(snapshot: ConsultationSnapshot): unknown {
-  if (!isEmpty(snapshot.children) || !isEmpty(snapshot.historyValue)) {
-    const persisted = consultationMachine.getPersistedSnapshot(snapshot) as unknown as {
-      context: ConsultationContext;
-    };
-    return { ...persisted, context: { ...persisted.context, notice: null } };
-  }
-  return {
-    status: snapshot.status,
-    output: snapshot.output,
-    error: snapshot.error,
-    value: snapshot.value,
-    historyValue: {},
-    context: { ...snapshot.context, notice: null },
-    children: {},
-  };
+/** {@link StoredState.at} of a snapshot; undefined for a snapshot in no state a conversation is kept in (deleted). */
+function atOf(snapshot: ConsultationSnapshot): StoredState['at'] | undefined {
+  if (snapshot.status !== 'active') return undefined;
+  const value = snapshot.value as unknown;
+  const at = typeof value === 'string' ? value : (value as { active?: unknown }).active;
+  return STORED_STATES.has(at) ? (at as StoredState['at']) : undefined;
 }
 
-/** The stored form of a snapshot. The transient notice is not stored. */
+/**
+ * The stored form of a snapshot: each answer once (with its "I don't know" mark), and where the
+ * conversation is. The transient notice is not stored. A snapshot in no state a conversation is
+ * kept in (deleted) is stored without its state: restoring rebuilds it from the answers.
+ */
 export function storeConversation(snapshot: ConsultationSnapshot): StoredConversation {
   const { context } = snapshot;
   const answers: StoredAnswer[] = [];
-  for (const q of context.order)
-    answers.push(context.unknown.includes(q) ? [q, context.answers[q], 1] : [q, context.answers[q]]);
-  return {
+  const { order, unknown } = context;
+  for (let i = 0; i < order.length; i++) {
+    const q = order[i] as QuestionId;
+    answers.push(
+      unknown.length > 0 && unknown.includes(q) ? [q, context.answers[q], 1] : [q, context.answers[q]],
+    );
+  }
+  const at = atOf(snapshot);
+  const stored: StoredConversation = {
     v: MACHINE_VERSION,
     policy: context.policy,
     lang: context.lang,
     stage: stageOf(snapshot),
     answers,
     ...(context.approximateAge ? { approximateAge: true } : {}),
-    snapshot: persistedOf(snapshot),
+    ...(at === undefined
+      ? {}
+      : { state: { at, asOf: context.asOf, current: context.current, failures: context.failures } }),
   };
+  return stored;
 }
 
 const questionId = z.enum(QUESTION_IDS);
 const textSchema = z.object({ key: z.string(), params: z.record(z.string(), z.unknown()).optional() });
-/** What a persisted snapshot of this machine version must look like to be restored as it is. */
+/** What a stored state must look like to be restored as it is. */
+const StateSchema = z.object({
+  at: z.enum(['consent', 'declined', 'interview', 'result', 'summary']),
+  asOf: z.string(),
+  current: questionId.nullable(),
+  failures: z.number().int().min(0),
+});
+/**
+ * What a persisted snapshot of this machine version (records written before 2026-11-28) must look
+ * like to be restored as it is.
+ */
 const PersistedSchema = z.object({
   status: z.literal('active'),
   value: z.union([
@@ -306,7 +342,8 @@ const StoredSchema = z.object({
     z.union([z.tuple([questionId, z.unknown()]), z.tuple([questionId, z.unknown(), z.literal(1)])]),
   ),
   approximateAge: z.boolean().optional(),
-  snapshot: z.unknown(),
+  state: z.unknown().optional(),
+  snapshot: z.unknown().optional(),
   seq: z.number().int().min(0).optional(),
   meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
@@ -346,34 +383,69 @@ export function rebuildConversation(
 const isRecord = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 const QUESTION_SET: ReadonlySet<unknown> = new Set(QUESTION_IDS);
-const isQuestionIds = (x: unknown): x is QuestionId[] =>
-  Array.isArray(x) && x.every((q) => QUESTION_SET.has(q));
 const isCount = (x: unknown) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
-const SUBSTATES: ReadonlySet<unknown> = new Set(['interview', 'result', 'summary']);
 
 /** A snapshot of each state a stored conversation can be in, as `resolveState` builds it. */
 const templates = new Map<string, ConsultationSnapshot>();
-function templateOf(state: string): ConsultationSnapshot {
-  let template = templates.get(state);
+function templateOf(at: StoredState['at']): ConsultationSnapshot {
+  let template = templates.get(at);
   if (!template) {
     template = consultationMachine.resolveState({
-      value: state === 'consent' || state === 'declined' ? state : { active: state },
+      value: valueOf(at),
       context: initialContext({ asOf: '1970-01-01' }),
     });
-    templates.set(state, template);
+    templates.set(at, template);
   }
   return template;
 }
 
+/** The machine's state value for {@link StoredState.at}. */
+function valueOf(at: StoredState['at']): string | { active: string } {
+  return at === 'consent' || at === 'declined' ? at : { active: at };
+}
+
 /**
- * The common case of {@link restoreConversation} without zod: a record of this machine version in
- * exactly the shape it is stored in (no notice), every answer still fitting. Accepts only what the
- * schemas accept, and gives what they and `resolveState` give; undefined for anything else, which
- * then takes the full path. `test/machines/restore-fast.test.ts` compares the two.
+ * The machine's context of a stored conversation in `state`; undefined when it cannot be the
+ * context of a conversation as it was: a question answered twice, or an answer this machine no
+ * longer accepts (an option removed since), which a rebuild then drops.
+ */
+function contextOf(
+  stored: Pick<StoredConversation, 'policy' | 'lang' | 'answers' | 'approximateAge'>,
+  state: StoredState,
+): ConsultationContext | undefined {
+  const { asOf } = state;
+  const answers: Record<string, unknown> = {};
+  const order: QuestionId[] = [];
+  const unknown: QuestionId[] = [];
+  for (const [question, value, dontKnow] of stored.answers) {
+    if (Object.hasOwn(answers, question) || !answerFits(question, value, { asOf })) return undefined;
+    answers[question] = value;
+    order.push(question);
+    if (dontKnow === 1) unknown.push(question);
+  }
+  return {
+    asOf,
+    policy: stored.policy,
+    lang: stored.lang,
+    answers,
+    order,
+    unknown,
+    approximateAge: stored.approximateAge === true,
+    current: state.current,
+    failures: state.failures,
+    notice: null,
+  };
+}
+
+/**
+ * The common case of {@link restoreConversation} without zod: a record of this machine version with
+ * its state. Accepts only what the schemas accept, and gives what they and `resolveState` give;
+ * undefined for anything else (records written before 2026-11-28 among them), which then takes the
+ * full path. `test/machines/restore-fast.test.ts` compares the two.
  */
 function quickRestore(stored: unknown): ConsultationSnapshot | undefined {
   if (!isRecord(stored) || stored.v !== MACHINE_VERSION) return undefined;
-  const { policy, lang, stage, answers, approximateAge, snapshot, seq, meta } = stored;
+  const { policy, lang, stage, answers, approximateAge, state, seq, meta } = stored;
   if (typeof policy !== 'string' || typeof lang !== 'string') return undefined;
   if (stage !== 'consent' && stage !== 'declined' && stage !== 'active') return undefined;
   if (approximateAge !== undefined && typeof approximateAge !== 'boolean') return undefined;
@@ -389,43 +461,18 @@ function quickRestore(stored: unknown): ConsultationSnapshot | undefined {
   for (const a of answers)
     if (!Array.isArray(a) || !QUESTION_SET.has(a[0]) || !(a.length === 2 || (a.length === 3 && a[2] === 1)))
       return undefined;
-  if (!isRecord(snapshot) || snapshot.status !== 'active') return undefined;
-  const { value, context: c } = snapshot;
-  let state: string;
-  if (value === 'consent' || value === 'declined') state = value;
-  else if (isRecord(value) && SUBSTATES.has(value.active)) state = value.active as string;
-  else return undefined;
-  if (!isRecord(c)) return undefined;
-  const { asOf } = c;
-  if (typeof asOf !== 'string' || typeof c.policy !== 'string' || typeof c.lang !== 'string')
-    return undefined;
-  if (!isRecord(c.answers) || !isQuestionIds(c.order) || !isQuestionIds(c.unknown)) return undefined;
-  if (typeof c.approximateAge !== 'boolean' || !isCount(c.failures) || c.notice !== null) return undefined;
-  if (c.current !== null && !QUESTION_SET.has(c.current)) return undefined;
-  const given: Record<string, unknown> = {};
-  for (const q in c.answers) {
-    if (!Object.hasOwn(c.answers, q)) continue;
-    const answer = c.answers[q];
-    if (!QUESTION_SET.has(q) || !answerFits(q as QuestionId, answer, { asOf })) return undefined;
-    given[q] = answer;
-  }
-  const context: ConsultationContext = {
-    asOf,
-    policy: c.policy,
-    lang: c.lang,
-    answers: given,
-    order: [...c.order],
-    unknown: [...c.unknown],
-    approximateAge: c.approximateAge,
-    current: c.current as QuestionId | null,
-    failures: c.failures as number,
-    notice: null,
-  };
-  const template = templateOf(state);
+  if (!isRecord(state)) return undefined;
+  const { at, asOf, current, failures } = state;
+  if (!STORED_STATES.has(at) || typeof asOf !== 'string' || !isCount(failures)) return undefined;
+  if (current !== null && !QUESTION_SET.has(current)) return undefined;
+  const valid = { at, asOf, current, failures } as StoredState;
+  const context = contextOf({ policy, lang, answers: answers as StoredAnswer[], approximateAge }, valid);
+  if (context === undefined) return undefined;
+  const template = templateOf(valid.at);
   return {
     ...template,
     context,
-    value: typeof template.value === 'string' ? template.value : { active: state },
+    value: valueOf(valid.at),
     tags: new Set(),
     children: {},
     historyValue: {},
@@ -446,9 +493,39 @@ export function restoreConversation(stored: unknown, asOf: string, fallback: Con
   return restoreConversationFully(stored, asOf, fallback);
 }
 
+/** The snapshot of a record of this machine version as it was, through the schemas and XState. */
+function resolveStored(record: StoredConversation): ConsultationSnapshot | undefined {
+  let value: unknown;
+  let context: ConsultationContext | undefined;
+  if (record.state !== undefined) {
+    const state = StateSchema.safeParse(record.state);
+    if (!state.success) return undefined;
+    value = valueOf(state.data.at);
+    context = contextOf(record, state.data);
+  } else {
+    // A record written before 2026-11-28: XState's persisted snapshot.
+    const persisted = PersistedSchema.safeParse(record.snapshot);
+    if (!persisted.success) return undefined;
+    const c = persisted.data.context;
+    // Every answer must still be an answer this machine accepts (an option may have been removed).
+    const fits = Object.entries(c.answers).every(
+      ([q, answer]) => QUESTION_SET.has(q) && answerFits(q as QuestionId, answer, { asOf: c.asOf }),
+    );
+    value = persisted.data.value;
+    context = fits ? (c as ConsultationContext) : undefined;
+  }
+  if (context === undefined) return undefined;
+  try {
+    return consultationMachine.resolveState({ value: value as never, context });
+  } catch {
+    // The state does not fit this machine: rebuilt.
+    return undefined;
+  }
+}
+
 /**
  * {@link restoreConversation} through the schemas and XState alone (no quick path): the reference
- * the quick path is tested against.
+ * the quick path is tested against, and the path of records written before 2026-11-28.
  */
 export function restoreConversationFully(
   stored: unknown,
@@ -458,29 +535,11 @@ export function restoreConversationFully(
   const shape = StoredSchema.safeParse(stored);
   if (!shape.success) return { snapshot: startConversation({ ...fallback, asOf }), how: 'rebuilt' };
   const record = shape.data as StoredConversation;
-  if (record.v === MACHINE_VERSION) {
-    const persisted = PersistedSchema.safeParse(record.snapshot);
-    // Every answer must still be an answer this machine accepts (an option may have been removed).
-    const fits =
-      persisted.success &&
-      Object.entries(persisted.data.context.answers).every(
-        ([q, value]) =>
-          (QUESTION_IDS as readonly string[]).includes(q) &&
-          answerFits(q as QuestionId, value, { asOf: persisted.data.context.asOf }),
-      );
-    if (persisted.success && fits) {
-      try {
-        const snapshot = consultationMachine.resolveState({
-          value: persisted.data.value,
-          context: persisted.data.context as ConsultationContext,
-        });
-        const moved =
-          snapshot.context.asOf === asOf ? snapshot : stepConversation(snapshot, { type: 'CLOCK', asOf });
-        return { snapshot: moved, how: 'restored' };
-      } catch {
-        // Falls through to a rebuild: the snapshot does not fit this machine.
-      }
-    }
+  const snapshot = record.v === MACHINE_VERSION ? resolveStored(record) : undefined;
+  if (snapshot !== undefined) {
+    const moved =
+      snapshot.context.asOf === asOf ? snapshot : stepConversation(snapshot, { type: 'CLOCK', asOf });
+    return { snapshot: moved, how: 'restored' };
   }
   return { snapshot: rebuildConversation(record, asOf), how: 'rebuilt' };
 }

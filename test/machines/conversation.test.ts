@@ -127,7 +127,31 @@ describe('store and restore', () => {
   test('the one-off notice is not stored', () => {
     const snapshot = [tap('agree'), say('banana')].reduce(stepConversation, startConversation(FALLBACK));
     expect(snapshot.context.notice).not.toBeNull();
-    const stored = storeConversation(snapshot) as { snapshot: { context: { notice: unknown } } };
-    expect(stored.snapshot.context.notice).toBeNull();
+    const notice = snapshot.context.notice?.key ?? '';
+    const stored = JSON.stringify(storeConversation(snapshot));
+    expect(stored).not.toContain(notice);
+    expect(stored).not.toContain('notice');
+    const restored = restoreConversation(JSON.parse(stored), AS_OF, FALLBACK);
+    expect(restored.snapshot.context.notice).toBeNull();
+    expect(restored.snapshot.context.failures).toBe(snapshot.context.failures);
+  });
+
+  test('each answer is stored once', () => {
+    const snapshot = PATH.reduce(stepConversation, startConversation(FALLBACK));
+    const stored = JSON.stringify(storeConversation(snapshot));
+    expect(stored.split('"1989-07-01"')).toHaveLength(2);
+    expect(stored.split('"technician"')).toHaveLength(2);
+    expect(JSON.parse(stored)).toEqual({
+      v: MACHINE_VERSION,
+      policy: snapshot.context.policy,
+      lang: 'zh-CN',
+      stage: 'active',
+      answers: snapshot.context.order.map((q) =>
+        snapshot.context.unknown.includes(q)
+          ? [q, snapshot.context.answers[q], 1]
+          : [q, snapshot.context.answers[q]],
+      ),
+      state: { at: 'result', asOf: AS_OF, current: null, failures: 0 },
+    });
   });
 });

@@ -1,7 +1,9 @@
 /**
- * `restoreConversation` restores the common stored shape without zod; it must give exactly what the
- * schemas and XState's `resolveState` give (`restoreConversationFully`): for stored conversations at
- * every step of generated paths, in every state, and for damaged variants of them.
+ * The stored form holds each answer once and the state beside them, and gives back the whole
+ * context. `restoreConversation` restores it without zod; it must give exactly what the schemas and
+ * XState's `resolveState` give (`restoreConversationFully`): for stored conversations at every step
+ * of generated paths, in every state, for damaged variants of them, and for records written before
+ * 2026-11-28 (XState's persisted snapshot in place of the state).
  */
 import { describe, expect, test } from 'vitest';
 import { mulberry32 } from '../../bench/profiles.js';
@@ -75,30 +77,25 @@ function storedForms(): unknown[] {
 
 type Json = Record<string, unknown>;
 
-/** Damaged variants of a stored form. */
-function damaged(stored: Json, random: () => number): unknown[] {
+/**
+ * A record as written before 2026-11-28: XState's persisted snapshot (the notice left out) in place
+ * of the state.
+ */
+function legacyForm(s: ConsultationSnapshot, extra: Json = {}): Json {
+  const { state: _state, ...rest } = storeConversation(s);
+  const persisted = consultationMachine.getPersistedSnapshot(s) as unknown as { context: object };
+  const snapshot = { ...persisted, context: { ...persisted.context, notice: null } };
+  return JSON.parse(JSON.stringify({ ...rest, snapshot, ...extra })) as Json;
+}
+
+/** Damaged variants of a record as written before 2026-11-28. */
+function damagedLegacy(stored: Json): unknown[] {
   const snapshot = stored.snapshot as Json;
   const context = snapshot.context as Json;
   const withSnapshot = (s: Json) => ({ ...stored, snapshot: s });
   const withContext = (c: Json) => withSnapshot({ ...snapshot, context: c });
-  const variants: unknown[] = [
-    null,
-    [],
-    'text',
-    { ...stored, v: 0 },
-    { ...stored, v: '1' },
-    { ...stored, policy: 3 },
-    { ...stored, stage: 'elsewhere' },
-    { ...stored, seq: -1 },
-    { ...stored, seq: 1.5 },
-    { ...stored, seq: 2 ** 60 },
-    { ...stored, meta: { keyboard: true } },
-    { ...stored, meta: [] },
-    { ...stored, approximateAge: 'yes' },
-    { ...stored, answers: [['nope', 1]] },
-    { ...stored, answers: [['skill', 'none', 2]] },
-    { ...stored, answers: [['skill']] },
-    { ...stored, extra: { anything: 1 } },
+  const { asOf: _asOf, ...withoutAsOf } = context;
+  return [
     { ...stored, snapshot: undefined },
     withSnapshot({ ...snapshot, status: 'done' }),
     withSnapshot({ ...snapshot, value: 'deleted' }),
@@ -118,20 +115,90 @@ function damaged(stored: Json, random: () => number): unknown[] {
     withContext({ ...context, answers: { ...(context.answers as Json), birthDate: '2030-01-01' } }),
     withContext({ ...context, answers: [] }),
     withContext({ ...context, asOf: '2020-01-01' }),
+    withContext(withoutAsOf),
   ];
-  const { asOf: _asOf, ...withoutAsOf } = context;
-  variants.push(withContext(withoutAsOf));
+}
+
+/** Damaged variants of a stored form. */
+function damaged(stored: Json, random: () => number): unknown[] {
+  const state = stored.state as Json;
+  const answers = stored.answers as unknown[][];
+  const withState = (s: unknown) => ({ ...stored, state: s });
+  const { asOf: _asOf, ...withoutAsOf } = state;
+  const { current: _current, ...withoutCurrent } = state;
+  const variants: unknown[] = [
+    null,
+    [],
+    'text',
+    { ...stored, v: 0 },
+    { ...stored, v: '1' },
+    { ...stored, policy: 3 },
+    { ...stored, stage: 'elsewhere' },
+    { ...stored, seq: -1 },
+    { ...stored, seq: 1.5 },
+    { ...stored, seq: 2 ** 60 },
+    { ...stored, meta: { keyboard: true } },
+    { ...stored, meta: [] },
+    { ...stored, approximateAge: 'yes' },
+    { ...stored, approximateAge: true },
+    { ...stored, answers: [['nope', 1]] },
+    { ...stored, answers: [['skill', 'none', 2]] },
+    { ...stored, answers: [['skill']] },
+    { ...stored, answers: [...answers, ['skill', 'wizard']] },
+    { ...stored, answers: [...answers, ['birthDate', '2030-01-01']] },
+    { ...stored, answers: [...answers, ...answers.slice(0, 1)] },
+    { ...stored, answers: answers.map((a) => [a[0], a[1], 1]) },
+    { ...stored, answers: {} },
+    { ...stored, extra: { anything: 1 } },
+    { ...stored, state: undefined },
+    withState(null),
+    withState([]),
+    withState('result'),
+    withState({ ...state, at: 'deleted' }),
+    withState({ ...state, at: 'active' }),
+    withState({ ...state, at: { active: 'result' } }),
+    withState({ ...state, extra: 1 }),
+    withState({ ...state, asOf: 20200101 }),
+    withState({ ...state, asOf: '2020-01-01' }),
+    withState(withoutAsOf),
+    withState(withoutCurrent),
+    withState({ ...state, current: 'nope' }),
+    withState({ ...state, current: 'skill' }),
+    withState({ ...state, failures: -1 }),
+    withState({ ...state, failures: 1.5 }),
+    withState({ ...state, failures: '2' }),
+    withState({ ...state, failures: 3 }),
+    // Both forms: the state is the one read.
+    { ...stored, snapshot: { status: 'done' } },
+  ];
   return variants.filter(() => random() < 0.5);
 }
 
+const roundTrip = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 describe('the stored form', () => {
-  test("equals XState's persisted snapshot (without the notice), key order included", () => {
-    for (const s of snapshotsOnPaths()) {
-      const persisted = consultationMachine.getPersistedSnapshot(s) as unknown as { context: object };
-      const reference = { ...persisted, context: { ...persisted.context, notice: null } };
+  test('holds each answer once, and with them the whole context but the notice, and the state', () => {
+    const snapshots = snapshotsOnPaths();
+    expect(snapshots.length).toBeGreaterThan(500);
+    for (const s of snapshots) {
       const stored = storeConversation(s);
-      expect(stored.snapshot).toEqual(reference);
-      expect(JSON.stringify(stored.snapshot)).toBe(JSON.stringify(reference));
+      expect(stored).not.toHaveProperty('snapshot');
+      expect(stored.answers.map(([q]) => q)).toEqual(s.context.order);
+      const restored = restoreConversation(roundTrip(stored), s.context.asOf, { asOf: AS_OF });
+      expect(restored.how).toBe('restored');
+      expect(restored.snapshot.context).toEqual({ ...s.context, notice: null });
+      expect(restored.snapshot.value).toEqual(s.value);
+    }
+  });
+
+  test("a record written before 2026-11-28 (XState's persisted snapshot) is restored as it was", () => {
+    for (const s of snapshotsOnPaths().filter((_, i) => i % 4 === 0)) {
+      const legacy = restoreConversation(legacyForm(s), s.context.asOf, { asOf: AS_OF });
+      expect(legacy.how).toBe('restored');
+      expect(legacy.snapshot.context).toEqual({ ...s.context, notice: null });
+      expect(legacy.snapshot.value).toEqual(s.value);
+      // Written again in the current form.
+      expect(storeConversation(legacy.snapshot)).toEqual(storeConversation(s));
     }
   });
 });
@@ -157,5 +224,18 @@ describe('the quick restore', () => {
         tried++;
       }
     expect(tried).toBeGreaterThan(1000);
+  });
+
+  test('equals the full path on records written before 2026-11-28, whole and damaged', () => {
+    let tried = 0;
+    for (const s of snapshotsOnPaths().filter((_, i) => i % 7 === 0)) {
+      const legacy = legacyForm(s, { seq: 3 });
+      expect(same(legacy).how).toBe('restored');
+      for (const variant of damagedLegacy(legacy)) {
+        same(variant);
+        tried++;
+      }
+    }
+    expect(tried).toBeGreaterThan(500);
   });
 });
