@@ -391,7 +391,7 @@ function templateOf(at: StoredState['at']): ConsultationSnapshot {
   let template = templates.get(at);
   if (!template) {
     template = consultationMachine.resolveState({
-      value: valueOf(at),
+      value: machineValueOf(at),
       context: initialContext({ asOf: '1970-01-01' }),
     });
     templates.set(at, template);
@@ -400,7 +400,7 @@ function templateOf(at: StoredState['at']): ConsultationSnapshot {
 }
 
 /** The machine's state value for {@link StoredState.at}. */
-function valueOf(at: StoredState['at']): string | { active: string } {
+function machineValueOf(at: StoredState['at']): string | { active: string } {
   return at === 'consent' || at === 'declined' ? at : { active: at };
 }
 
@@ -472,7 +472,7 @@ function quickRestore(stored: unknown): ConsultationSnapshot | undefined {
   return {
     ...template,
     context,
-    value: valueOf(valid.at),
+    value: machineValueOf(valid.at),
     tags: new Set(),
     children: {},
     historyValue: {},
@@ -500,7 +500,7 @@ function resolveStored(record: StoredConversation): ConsultationSnapshot | undef
   if (record.state !== undefined) {
     const state = StateSchema.safeParse(record.state);
     if (!state.success) return undefined;
-    value = valueOf(state.data.at);
+    value = machineValueOf(state.data.at);
     context = contextOf(record, state.data);
   } else {
     // A record written before 2026-11-28: XState's persisted snapshot.
