@@ -12,7 +12,7 @@ import { Bot, type Context, session as grammySession, type SessionFlavor } from 
 import type { Update } from 'grammy/types';
 import { Telegraf, type Context as TelegrafContext, session as telegrafSession } from 'telegraf';
 import { Engine } from '../bot/engine.js';
-import { createI18n, type I18n } from '../bot/i18n.js';
+import { createI18n } from '../bot/i18n.js';
 import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { type ConversationStore, MemoryStore } from '../bot/storage/store.js';
@@ -152,18 +152,13 @@ type SessionContext = Context & SessionFlavor<SessionData>;
 /**
  * Luohu's grammY bot as the benchmarks run it: `createGrammyBot` over an `Engine` on `store`, its
  * Bot API answered locally (what it sends recorded in `keyboards`, its calls counted in `calls`).
- * `i18n`: the sentences (default: a new instance, its caches cold).
  */
 export function localLuohuBot(
   store: ConversationStore,
   keyboards: Keyboards,
-  options: {
-    readonly calls?: CallCounter;
-    readonly rateLimiter?: RateLimiter;
-    readonly i18n?: I18n;
-  } = {},
+  options: { readonly calls?: CallCounter; readonly rateLimiter?: RateLimiter } = {},
 ) {
-  const i18n = options.i18n ?? createI18n();
+  const i18n = createI18n();
   const bot = createGrammyBot(TOKEN, {
     engine: new Engine({ store, i18n }),
     i18n,
@@ -175,24 +170,12 @@ export function localLuohuBot(
   return bot;
 }
 
-/**
- * The sentences of section 2's Luohu bots, made once: a bot is made for each run (on a
- * fresh store), but a running process makes its sentences once and keeps what it has rendered of
- * them, as section 1's engine does across its runs. A new instance per run would charge every run
- * with filling its caches again.
- */
-let sharedI18n: I18n | undefined;
-const processI18n = (): I18n => {
-  sharedI18n ??= createI18n();
-  return sharedI18n;
-};
-
 /** Luohu on grammY: `createGrammyBot` over an `Engine` on `SqliteStore` (default settings). */
 export function luohuGrammy(calls?: CallCounter): Subject & { store: SqliteStore } {
   const dir = tempDir('grammy');
   const keyboards = new Keyboards();
   const store = new SqliteStore({ dataDir: dir });
-  const bot = localLuohuBot(store, keyboards, { i18n: processI18n(), ...(calls ? { calls } : {}) });
+  const bot = localLuohuBot(store, keyboards, calls ? { calls } : {});
   return {
     name: 'Luohu on grammY',
     keyboards,
@@ -213,7 +196,7 @@ export function luohuGrammy(calls?: CallCounter): Subject & { store: SqliteStore
 function luohuGrammyInMemory(): Subject {
   const keyboards = new Keyboards();
   const store = new MemoryStore();
-  const bot = localLuohuBot(store, keyboards, { i18n: processI18n() });
+  const bot = localLuohuBot(store, keyboards);
   return {
     name: 'Luohu on grammY, conversations in memory',
     keyboards,
@@ -241,7 +224,7 @@ function bareGrammy(): Subject {
  * The bytes of Luohu's median stored conversation (section 1), the size of the padded session of the
  * breakdown's second baseline.
  */
-const LUOHU_SIZED_SESSION = 840;
+const LUOHU_SIZED_SESSION = 383;
 
 /**
  * grammY with its session on SQLite: a counter per chat, and a reply. With `bytes`, the session also
@@ -460,8 +443,7 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
     intro: [
       `${chats} whole consultations per run (${updates} updates: /start, taps and typed answers to the result, 100 chats interleaved), ` +
         '`bot.handleUpdate` awaited one update at a time in one process, latency measured around it. Luohu: `createGrammyBot` ' +
-        '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings, a new bot and store for each run, ' +
-        'the sentences made once for all runs (as one process makes them once); Bot API answered by a ' +
+        '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings; Bot API answered by a ' +
         'local API transformer. Baselines on the same updates: a bare grammY bot that only replies, and the same with ' +
         "grammY's `session` stored in SQLite (WAL, `synchronous = NORMAL`, as Luohu's store). Two more subjects, " +
         'after the table, break the ratio down.',

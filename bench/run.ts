@@ -49,7 +49,7 @@ const plan: [string, () => Promise<Section> | Section][] = [
   ['4', () => benchWebhook(quick ? 1 : 3, quick ? 1 : 8)],
   ['5', () => benchLength(quick ? 2 : 20, quick ? 1 : 3)],
   ['6', () => benchCheckSection(quick ? 50 : 10_000, quick ? 1 : 7)],
-  ['7', () => benchStartup(quick ? 1 : 7, quick ? 1_000 : 100_000, quick ? 50 : 2_000, quick ? 1 : 3)],
+  ['7', () => benchStartup(quick ? 1 : 7, quick ? 1_000 : 100_000, quick ? 50 : 2_000, quick ? 1 : 7)],
   ['q', () => questionsSection(quick ? 50 : 10_000)],
 ];
 
