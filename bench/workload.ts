@@ -51,8 +51,15 @@ export class Keyboards {
   /** The button for `choice` on the chat's last keyboard (data `c:<turn>:<choice>`), if there is one. */
   button(chatId: number, choice: string): { data: string; messageId: number } | undefined {
     const last = this.#last.get(chatId);
-    const data = last?.data.find((d) => d.slice(d.indexOf(':', 2) + 1) === choice);
-    return last && data ? { data, messageId: last.messageId } : undefined;
+    if (last === undefined) return undefined;
+    // Without a string per button: this runs for every tap on Luohu's keyboards (the baselines send
+    // none), and is not what is measured.
+    for (const data of last.data) {
+      const at = data.length - choice.length;
+      if (data.endsWith(choice) && data.indexOf(':', 2) === at - 1)
+        return { data, messageId: last.messageId };
+    }
+    return undefined;
   }
 
   /** The choice ids on the chat's last keyboard (what the person can tap now). */

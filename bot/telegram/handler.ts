@@ -6,7 +6,15 @@
 import type { Engine, Input, Meta, Turn } from '../engine.js';
 import { createRenderer, DEFAULT_LANG, type I18n, isLang, type Lang, type Renderer } from '../i18n.js';
 import type { UpdateRef } from '../storage/store.js';
-import { type Button, escapeHtml, keyboardOf, parseCallbackData, splitMessage, viewHtml } from './format.js';
+import {
+  type Button,
+  escapeHtml,
+  keyboardOf,
+  parseCallbackData,
+  SPLIT_AT,
+  splitMessage,
+  viewHtml,
+} from './format.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** What the person did, as far as the consultation is concerned. */
@@ -305,10 +313,15 @@ async function handle(update: ChatUpdate, deps: HandlerDeps): Promise<Handled> {
       const echo = label
         ? `<i>${escapeHtml(renderer.render({ key: 'telegram.chosen', params: { choice: label } }))}</i>\n\n`
         : '';
-      const chunks = splitMessage(`${echo}${html}`);
-      if (chunks.length === 1 && (await port.editMessage(chatId, tapped, chunks[0] as string, keyboard))) {
-        edited = true;
-        sent = keyboard ? tapped : undefined;
+      // One message or none: a longer view (a result, mostly) is not joined and split to find out
+      // (`splitMessage` keeps a text under its limit whole, and cuts a longer one, which has no
+      // blank lines to drop at its start).
+      if (echo.length + html.length <= SPLIT_AT) {
+        const [only] = splitMessage(`${echo}${html}`);
+        if (await port.editMessage(chatId, tapped, only as string, keyboard)) {
+          edited = true;
+          sent = keyboard ? tapped : undefined;
+        }
       }
     }
     if (!edited) {

@@ -20,7 +20,7 @@ const SECTIONS: Record<string, readonly string[]> = {
     'Luohu on grammY, polling batches: latency p99',
     'grammY + session on SQLite, polling batches ÷ Luohu, throughput',
     '| Luohu on grammY, conversations in memory |',
-    '| grammY + session on SQLite, 840-byte session |',
+    '-byte session |',
     "| Luohu's SQLite store (Luohu − in memory) |",
     "If Luohu's store cost exactly what grammY's session costs, the ratio would be",
   ],
