@@ -44,9 +44,9 @@ function questionsSection(size: number): Section {
 
 const plan: [string, () => Promise<Section> | Section][] = [
   ['1', () => benchEngine(quick ? 30 : 500, quick ? 1 : 5)],
-  ['2', () => benchGrammy(quick ? 20 : 600, quick ? 1 : 5)],
+  ['2', () => benchGrammy(quick ? 20 : 600, quick ? 1 : 9)],
   ['3', () => benchTelegraf(quick ? 20 : 600, quick ? 1 : 5)],
-  ['4', () => benchWebhook(quick ? 1 : 3, quick ? 1 : 8)],
+  ['4', () => benchWebhook(quick ? 1 : 5, quick ? 1 : 5)],
   ['5', () => benchLength(quick ? 2 : 20, quick ? 1 : 3)],
   ['6', () => benchCheckSection(quick ? 50 : 10_000, quick ? 1 : 7)],
   ['7', () => benchStartup(quick ? 1 : 7, quick ? 1_000 : 100_000, quick ? 50 : 2_000, quick ? 1 : 7)],
