@@ -38,6 +38,7 @@ import type { ConversationStore, Loaded, LoadOptions, UpdateRef } from './store.
 import {
   formatWindow,
   parseWindow,
+  pushFormatted,
   pushWindow,
   UPDATE_WINDOW,
   type UpdateWindow,
@@ -754,8 +755,7 @@ export class SqliteStore implements ConversationStore {
     if (data !== undefined) {
       const cached = this.#windows.get(key);
       if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
-        const next = pushWindow(cached.window, update.bot, update.id, now);
-        const raw = formatWindow(next);
+        const { window: next, raw } = pushFormatted(cached.window, cached.raw, update.bot, update.id, now);
         const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw);
         if (this.#inTurn(turn, run).changes === 1) {
           this.#remember(key, raw, next, seq ?? null);

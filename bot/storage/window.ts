@@ -68,7 +68,14 @@ export function pushWindow(window: UpdateWindow, bot: string, id: number, nowMs:
   const list = window[bot];
   let ids: number[];
   if (list === undefined) ids = [id];
-  else {
+  else if (id > (list[list.length - 1] as number)) {
+    // In order (the rule): the newest ids kept, then this one, in one new list.
+    const out = [nowMs];
+    for (let i = Math.max(1, list.length - UPDATE_WINDOW + 1); i < list.length; i++)
+      out.push(list[i] as number);
+    out.push(id);
+    return { ...window, [bot]: out };
+  } else {
     ids = list.slice(1);
     // In order as a rule; an out-of-order id (a failed update redelivered late) is put in its place.
     let i = ids.length;
@@ -82,4 +89,50 @@ export function pushWindow(window: UpdateWindow, bot: string, id: number, nowMs:
 /** The stored form of a window. */
 export function formatWindow(window: UpdateWindow): string {
   return JSON.stringify(window);
+}
+
+/** A window with its stored form. */
+export interface FormattedWindow {
+  readonly window: UpdateWindow;
+  /** `formatWindow(window)`. */
+  readonly raw: string;
+}
+
+/**
+ * `pushWindow`, and the stored form of the result, at once, for a store that keeps the stored form
+ * `raw` of `window`. The usual push (a conversation of one bot, a newer id, a window not longer than
+ * {@link UPDATE_WINDOW}) reuses the stored ids: only the time and the new id are written out. The
+ * result is always a stored form of the new window, and the very string `formatWindow` gives when
+ * `raw` is `formatWindow(window)`, as the store writes it (`test/bot/storage/window.test.ts`).
+ */
+export function pushFormatted(
+  window: UpdateWindow,
+  raw: string,
+  bot: string,
+  id: number,
+  nowMs: number,
+): FormattedWindow {
+  const next = pushWindow(window, bot, id, nowMs);
+  const list = window[bot];
+  let alone = list !== undefined && Number.isSafeInteger(nowMs) && Number.isSafeInteger(id);
+  for (const other in window) if (other !== bot) alone = false;
+  if (alone) {
+    const ids = (list as readonly number[]).length - 1;
+    const head = `{${JSON.stringify(bot)}:[`;
+    // `{"bot":[at,id,…,id]}`, with one `]`: the ids kept are a tail of the stored ones.
+    if (
+      id > ((list as readonly number[])[ids] as number) &&
+      ids >= 1 &&
+      ids <= UPDATE_WINDOW &&
+      raw.startsWith(head) &&
+      raw.indexOf(']') === raw.length - 2 &&
+      raw.endsWith(']}')
+    ) {
+      let from = raw.indexOf(',', head.length);
+      // Full: the oldest id goes.
+      if (from > 0 && ids === UPDATE_WINDOW) from = raw.indexOf(',', from + 1);
+      if (from > 0) return { window: next, raw: `${head}${nowMs}${raw.slice(from, -2)},${id}]}` };
+    }
+  }
+  return { window: next, raw: formatWindow(next) };
 }
