@@ -12,7 +12,7 @@ import { Bot, type Context, session as grammySession, type SessionFlavor } from 
 import type { Update } from 'grammy/types';
 import { Telegraf, type Context as TelegrafContext, session as telegrafSession } from 'telegraf';
 import { Engine } from '../bot/engine.js';
-import { createI18n } from '../bot/i18n.js';
+import { createI18n, type I18n } from '../bot/i18n.js';
 import { createLogger } from '../bot/log.js';
 import { SqliteStore } from '../bot/storage/sqlite.js';
 import { type ConversationStore, MemoryStore } from '../bot/storage/store.js';
@@ -150,6 +150,15 @@ interface SessionData {
 type SessionContext = Context & SessionFlavor<SessionData>;
 
 /**
+ * The sentences of every Luohu bot of the benchmark process, made once, as `luohu serve` makes them
+ * once for its bot and its HTTP API. A comparison keeps two Luohu bots alive (on SQLite, and the
+ * breakdown's in memory), run by turns; with an instance each, the in-memory bot measured ~3 µs more
+ * per update (28.8 and 29.8 against 25.4 and 25.8 µs, A/B twice), most likely because each bot's turn
+ * finds its own caches of rendered sentences and blocks pushed out of the CPU's by the other's.
+ */
+let processI18n: I18n | undefined;
+
+/**
  * Luohu's grammY bot as the benchmarks run it: `createGrammyBot` over an `Engine` on `store`, its
  * Bot API answered locally (what it sends recorded in `keyboards`, its calls counted in `calls`).
  */
@@ -158,7 +167,8 @@ export function localLuohuBot(
   keyboards: Keyboards,
   options: { readonly calls?: CallCounter; readonly rateLimiter?: RateLimiter } = {},
 ) {
-  const i18n = createI18n();
+  processI18n ??= createI18n();
+  const i18n = processI18n;
   const bot = createGrammyBot(TOKEN, {
     engine: new Engine({ store, i18n }),
     i18n,
@@ -443,7 +453,7 @@ export async function benchGrammy(chats: number, runs: number): Promise<Section>
     intro: [
       `${chats} whole consultations per run (${updates} updates: /start, taps and typed answers to the result, 100 chats interleaved), ` +
         '`bot.handleUpdate` awaited one update at a time in one process, latency measured around it. Luohu: `createGrammyBot` ' +
-        '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings; Bot API answered by a ' +
+        '(per-chat ordering, the handler, the engine) over `SqliteStore` with default settings, its sentences made once for the process; Bot API answered by a ' +
         'local API transformer. Baselines on the same updates: a bare grammY bot that only replies, and the same with ' +
         "grammY's `session` stored in SQLite (WAL, `synchronous = NORMAL`, as Luohu's store). Two more subjects, " +
         'after the table, break the ratio down.',
