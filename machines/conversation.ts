@@ -286,7 +286,7 @@ export function storeConversation(snapshot: ConsultationSnapshot): StoredConvers
     );
   }
   const at = atOf(snapshot);
-  const stored: StoredConversation = {
+  return {
     v: MACHINE_VERSION,
     policy: context.policy,
     lang: context.lang,
@@ -297,7 +297,6 @@ export function storeConversation(snapshot: ConsultationSnapshot): StoredConvers
       ? {}
       : { state: { at, asOf: context.asOf, current: context.current, failures: context.failures } }),
   };
-  return stored;
 }
 
 const questionId = z.enum(QUESTION_IDS);
