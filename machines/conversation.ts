@@ -52,6 +52,9 @@ export interface StoredConversation {
   readonly meta?: Readonly<Record<string, string | number>>;
 }
 
+/** The states a stored conversation can be in, as {@link StoredState.at} names them. */
+const STORED_AT = ['consent', 'declined', 'interview', 'result', 'summary'] as const;
+
 /**
  * Where a stored conversation is, beyond its answers: with them, all of the machine's context (the
  * answers, their order and which were "I don't know" come from {@link StoredConversation.answers};
@@ -59,7 +62,7 @@ export interface StoredConversation {
  */
 export interface StoredState {
   /** The machine's state: `consent`, `declined`, or the state of `active` it is in. */
-  readonly at: 'consent' | 'declined' | 'interview' | 'result' | 'summary';
+  readonly at: (typeof STORED_AT)[number];
   /** The decision date, `YYYY-MM-DD`, the conversation was last moved to. */
   readonly asOf: string;
   /** The question being asked, or null. */
@@ -253,14 +256,7 @@ function stageOf(snapshot: ConsultationSnapshot): StoredConversation['stage'] {
   return 'active';
 }
 
-/** The states a stored conversation can be in, as {@link StoredState.at} names them. */
-const STORED_STATES: ReadonlySet<unknown> = new Set([
-  'consent',
-  'declined',
-  'interview',
-  'result',
-  'summary',
-]);
+const STORED_STATES: ReadonlySet<unknown> = new Set(STORED_AT);
 
 /** {@link StoredState.at} of a snapshot; undefined for a snapshot in no state a conversation is kept in (deleted). */
 function atOf(snapshot: ConsultationSnapshot): StoredState['at'] | undefined {
@@ -303,7 +299,7 @@ const questionId = z.enum(QUESTION_IDS);
 const textSchema = z.object({ key: z.string(), params: z.record(z.string(), z.unknown()).optional() });
 /** What a stored state must look like to be restored as it is. */
 const StateSchema = z.object({
-  at: z.enum(['consent', 'declined', 'interview', 'result', 'summary']),
+  at: z.enum(STORED_AT),
   asOf: z.string(),
   current: questionId.nullable(),
   failures: z.number().int().min(0),
