@@ -83,8 +83,11 @@ export const LIVE_CACHE_SIZE = 2_000;
 interface Live {
   readonly seq: number;
   readonly snapshot: ConsultationSnapshot;
-  /** The record as stored. */
-  readonly record: StoredConversation;
+  /**
+   * The record as stored; undefined for a conversation not stored (before consent, see
+   * {@link beforeConsent}), kept here alone with its channel meta until it is stored or forgotten.
+   */
+  readonly record: StoredConversation | undefined;
   /** The channel's meta: as stored, or as remembered since (see {@link Engine.remember}). */
   meta: Meta;
   /** Stored by a commit with a channel update: {@link Engine.remember} may leave it to the next one. */
@@ -96,6 +99,11 @@ export interface SendOptions {
   /**
    * The channel update this input came in. When given, the update is recorded in the same
    * transaction as its effect, and a redelivery of it changes nothing (`duplicate` in the turn).
+   *
+   * **WARNING:** with an update, a conversation that is not stored and stays before consent (the
+   * welcome, help, declining) is not stored either, nor is its update: nothing is kept about a person
+   * before they agree. A redelivery of such an update is answered again, and the conversation is
+   * held by this process alone until consent (lost on a restart; `seq` 0 meanwhile).
    */
   readonly update?: UpdateRef;
 }
@@ -107,6 +115,16 @@ function fromLive(live: Live, processed: boolean) {
 
 /** A settled promise, for a call that has nothing to wait for. */
 const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * True when `snapshot`, of a conversation that is not stored, holds nothing worth storing: it has
+ * not got past consent (asked, or declined) and its language is the one a new conversation gets.
+ * Such a turn stores nothing, so nothing is kept about a person who has not agreed (a language
+ * they picked is kept, so that the choice holds).
+ */
+function beforeConsent(snapshot: ConsultationSnapshot, lang: Lang): boolean {
+  return (snapshot.value === 'consent' || snapshot.value === 'declined') && snapshot.context.lang === lang;
+}
 
 /** Runs conversations over a {@link ConversationStore}. */
 export class Engine {
@@ -171,7 +189,10 @@ export class Engine {
     const useLive = live !== undefined;
     const input = this.#policy ? { asOf, lang, policy: this.#policy } : { asOf, lang };
     if (stored === undefined)
-      return { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
+      return useLive && live.record === undefined
+        ? // Not stored (before consent): what this process holds of it, the channel's meta included.
+          { snapshot: live.snapshot, loaded: 'new' as const, seq: 0, meta: live.meta, processed }
+        : { snapshot: startConversation(input), loaded: 'new' as const, seq: 0, meta: {}, processed };
     if (useLive && live.seq === (stored.seq ?? 0) && stored.v === MACHINE_VERSION)
       // The snapshot this process stored last for this turn: no need to parse and check it again.
       return fromLive(live, processed);
@@ -195,7 +216,12 @@ export class Engine {
   ): void {
     this.#live.delete(key);
     if (!snapshot || !record) return;
-    this.#live.set(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
+    this.#hold(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
+  }
+
+  /** Adds a live record, forgetting the least recently used past {@link LIVE_CACHE_SIZE}. */
+  #hold(key: string, live: Live): void {
+    this.#live.set(key, live);
     if (this.#live.size > LIVE_CACHE_SIZE) {
       const oldest = this.#live.keys().next();
       if (!oldest.done) this.#live.delete(oldest.value);
@@ -229,7 +255,10 @@ export class Engine {
     return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, duplicate: false, meta };
   }
 
-  /** Applies one input to `key`'s conversation, stores it, and returns what to show. */
+  /**
+   * Applies one input to `key`'s conversation, stores it, and returns what to show. With a channel
+   * update, a conversation before consent is not stored (see {@link SendOptions.update}).
+   */
   async send(
     key: string,
     input: Input,
@@ -263,11 +292,18 @@ export class Engine {
             ? { type: 'CHOOSE', id: input.choice }
             : { type: 'COMMAND', command: input.command, ...(input.lang ? { lang: input.lang } : {}) };
     const next = event ? stepConversation(snapshot, event) : snapshot;
-    const view = viewOf(next);
-    const erased = view.kind === 'deleted';
-    // Consent is recorded with its time, the moment it is given.
-    const consented = snapshot.value === 'consent' && (view.kind === 'question' || view.kind === 'result');
+    const erased = next.value === 'deleted';
+    // Consent is recorded with its time, the moment it is given (the conversation went on to `active`).
+    const consented = snapshot.value === 'consent' && typeof next.value === 'object';
     const nextMeta: Meta = consented ? { ...meta, consentedAt: this.#now().toISOString() } : meta;
+    if (update !== undefined && loaded === 'new' && beforeConsent(next, language)) {
+      // Nothing about the person is stored before they agree: the turn writes nothing. The
+      // conversation is held in this process alone (with the message that shows its buttons).
+      this.#store.loaded?.(key);
+      this.#live.delete(key);
+      this.#hold(key, { seq: 0, snapshot: next, record: undefined, meta, committed: true });
+      return { loaded, meta, duplicate: false, stale: false, erased: false, view: viewOf(next), seq: 0 };
+    }
     const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
     if (update) {
       if (!(await this.#store.commit(key, stored, update)))
@@ -275,6 +311,8 @@ export class Engine {
     } else if (stored) await this.#store.set(key, stored);
     else await this.#store.delete(key);
     this.#keep(key, seq + 1, erased ? undefined : next, stored, update !== undefined);
+    // The view after the commit: a result's (the decision, presented) is made outside the transaction.
+    const view = viewOf(next);
     // The same keys in the same order as the other turns (one object shape).
     return {
       loaded,
@@ -327,6 +365,16 @@ export class Engine {
     const record = { ...stored, meta };
     await this.#store.set(key, record);
     if (live) this.#keep(key, live.seq, live.snapshot, record);
+  }
+
+  /**
+   * True when `key` has a conversation: stored, or held by this process before consent (see
+   * {@link Engine.send}). A conversation held before consent is lost with the process.
+   */
+  async has(key: string): Promise<boolean> {
+    const live = this.#live.get(key);
+    if (live !== undefined && live.record === undefined) return true;
+    return (await this.#store.get(key)) !== undefined;
   }
 
   /** Erases `key`'s conversation. */

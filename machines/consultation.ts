@@ -89,6 +89,7 @@ export const consultationMachine = setup({
     declines: ({ event }) =>
       (event.type === 'CHOOSE' && event.id === 'decline') ||
       (event.type === 'TEXT' && parseConsent(event.text) === false),
+    startsAgain: ({ event }) => event.type === 'CHOOSE' && event.id === 'start',
     complete: ({ context }) => context.current === null,
     isBack: ({ event }) => event.type === 'COMMAND' && event.command === 'back',
     backWithAnswers: ({ context, event }) =>
@@ -174,6 +175,8 @@ export const consultationMachine = setup({
         CHOOSE: [
           { guard: 'agrees', target: 'active', actions: 'clearNotice' },
           { guard: 'declines', target: 'declined', actions: 'clearNotice' },
+          // "Start again" of the declined view, tapped when nothing was stored: the question again.
+          { guard: 'startsAgain', actions: 'clearNotice' },
           { actions: ['clearNotice', 'noteMovedOn'] },
         ],
         TEXT: [
@@ -186,7 +189,7 @@ export const consultationMachine = setup({
     declined: {
       on: {
         CHOOSE: [
-          { guard: ({ event }) => event.id === 'start', target: 'consent', actions: 'clearNotice' },
+          { guard: 'startsAgain', target: 'consent', actions: 'clearNotice' },
           { actions: ['clearNotice', 'noteMovedOn'] },
         ],
         TEXT: { target: 'consent', actions: 'clearNotice' },

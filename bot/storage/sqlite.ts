@@ -709,6 +709,12 @@ export class SqliteStore implements ConversationStore {
     return { found: true, processed, conversation };
   }
 
+  /** {@link ConversationStore.loaded}: a turn opened for `key`'s look-up alone ends now. */
+  loaded(key: string): void {
+    const turn = this.#turn;
+    if (turn !== undefined && turn.solo === key && turn.waiters.length === 0) this.#flush(turn);
+  }
+
   /**
    * {@link ConversationStore.hasUpdate}. With `key`, one look-up; without it, the records of every
    * conversation are searched (for tests and tools).

@@ -75,6 +75,8 @@ export interface ConversationStore {
    * own copy. A record replaced with the same `seq` by someone else would go unnoticed.
    */
   load?(key: string, options: LoadOptions): Promise<Loaded>;
+  /** Says that `key`'s turn that began with {@link ConversationStore.load} writes nothing. */
+  loaded?(key: string): void;
 }
 
 /** One conversation of a {@link MemoryStore}: its JSON, `seq`, recent update ids and write time. */

@@ -133,7 +133,7 @@ export function createTelegrafMiddleware(options: TelegrafMiddlewareOptions = {}
           : input.kind === 'command' && input.command === options.command
             ? true
             : update.private &&
-              (await store.get(`${keyPrefix}:${update.chatId}`)) !== undefined &&
+              (await engine.has(`${keyPrefix}:${update.chatId}`)) &&
               (input.kind !== 'command' || input.command !== 'start');
       if (!isOurs) return next();
     }

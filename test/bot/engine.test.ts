@@ -27,14 +27,14 @@ describe('Engine.send over a store with load', () => {
   test('one look-up per update: no hasUpdate; the live snapshot is used while the stored seq is its own', async () => {
     const store = new CountingStore();
     const engine = new Engine({ store, today: () => AS_OF });
-    await engine.send('k', { show: true }, 'en', { update: update() });
-    const second = await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    const second = await engine.send('k', { text: '1993-04-09' }, 'en', { update: update() });
     expect(second.loaded).toBe('restored');
     expect(store.hasUpdateCalls).toBe(0);
     expect(store.loads.map((l) => ('unchanged' in l ? 'unchanged' : l.found))).toEqual([false, 'unchanged']);
     // Another engine (a restart) reads and checks the stored data.
     const other = new Engine({ store, today: () => AS_OF });
-    const third = await other.send('k', { text: '1993-04-09' }, 'en', { update: update() });
+    const third = await other.send('k', { command: 'back' }, 'en', { update: update() });
     expect(third.loaded).toBe('restored');
     expect(store.loads.at(-1)).toMatchObject({ found: true, processed: false });
     expect(third.seq).toBe(3);
@@ -45,9 +45,9 @@ describe('Engine.send over a store with load', () => {
     const engine = new Engine({ store, today: () => AS_OF });
     await engine.send('k', { show: true }, 'en', { update: update() });
     const agree = update();
-    await engine.send('k', { choice: 'agree', seq: 1 }, 'en', { update: agree });
+    await engine.send('k', { choice: 'agree', seq: 0 }, 'en', { update: agree });
     const before = store.raw('k');
-    const again = await engine.send('k', { choice: 'agree', seq: 1 }, 'en', { update: agree });
+    const again = await engine.send('k', { choice: 'agree', seq: 0 }, 'en', { update: agree });
     expect(again.duplicate).toBe(true);
     expect(again.stale).toBe(false);
     expect(store.raw('k')).toBe(before);
@@ -60,12 +60,12 @@ describe('Engine: the live snapshots', () => {
     const store = new CountingStore();
     const engine = new Engine({ store, today: () => AS_OF });
     for (let i = 0; i <= LIVE_CACHE_SIZE; i++)
-      await engine.send(`k${i}`, { show: true }, 'en', { update: update() });
+      await engine.send(`k${i}`, { choice: 'agree' }, 'en', { update: update() });
     const unchanged = () => ('unchanged' in (store.loads.at(-1) ?? {}) ? 'unchanged' : 'read');
     // The most recent one is still live; the first one was let go when the cache was full.
-    await engine.send(`k${LIVE_CACHE_SIZE}`, { choice: 'agree', seq: 1 }, 'en', { update: update() });
+    await engine.send(`k${LIVE_CACHE_SIZE}`, { text: '1993-04-09' }, 'en', { update: update() });
     expect(unchanged()).toBe('unchanged');
-    const oldest = await engine.send('k0', { choice: 'agree', seq: 1 }, 'en', { update: update() });
+    const oldest = await engine.send('k0', { text: '1993-04-09' }, 'en', { update: update() });
     expect(unchanged()).toBe('read');
     expect(oldest.view.kind).toBe('question');
     expect(oldest.seq).toBe(2);
@@ -108,5 +108,60 @@ describe('Engine.remember', () => {
     // No conversation: nothing happens.
     await engine.remember('web:3', { asOf: AS_OF });
     expect(await store.get('web:3')).toBeUndefined();
+  });
+});
+
+describe('Engine.send before consent (with channel updates)', () => {
+  test('stores nothing until the person agrees; the conversation is held in this process meanwhile', async () => {
+    const ended: string[] = [];
+    const store = new (class extends CountingStore {
+      loaded(key: string): void {
+        ended.push(key);
+      }
+    })();
+    const engine = new Engine({ store, today: () => AS_OF });
+    const turns = [
+      await engine.send('k', { show: true }, 'en', { update: update() }),
+      await engine.send('k', { command: 'help' }, 'en', { update: update() }),
+      await engine.send('k', { choice: 'decline', seq: 0 }, 'en', { update: update() }),
+    ];
+    await engine.remember('k', { keyboard: 7 });
+    turns.push(await engine.send('k', { choice: 'start', seq: 0 }, 'en', { update: update() }));
+    expect(turns.map((t) => [t.view.kind, t.seq, t.loaded])).toEqual([
+      ['consent', 0, 'new'],
+      ['consent', 0, 'new'],
+      ['declined', 0, 'new'],
+      ['consent', 0, 'new'],
+    ]);
+    expect(turns[1]?.view.notice?.key).toBe('notice.help');
+    // The channel's meta was kept in memory, not written.
+    expect(turns[3]?.meta).toEqual({ keyboard: 7 });
+    expect(store.raw('k')).toBeUndefined();
+    // Each of those turns told the store it writes nothing (SQLite ends its transaction at once).
+    expect(ended).toEqual(['k', 'k', 'k', 'k']);
+
+    const agreed = await engine.send('k', { choice: 'agree', seq: 0 }, 'en', { update: update() });
+    expect(agreed.view.kind).toBe('question');
+    expect(agreed.seq).toBe(1);
+    expect(JSON.parse(store.raw('k') ?? '{}')).toMatchObject({ seq: 1, answers: [] });
+  });
+
+  test('a conversation held before consent is lost with the process: the next one starts afresh', async () => {
+    const store = new MemoryStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { choice: 'decline', seq: 0 }, 'en', { update: update() });
+    const restarted = new Engine({ store, today: () => AS_OF });
+    const next = await restarted.send('k', { text: 'hello' }, 'en', { update: update() });
+    expect(next.view.kind).toBe('consent');
+    expect(next.view.notice?.key).toBe('notice.need-consent');
+    expect(store.raw('k')).toBeUndefined();
+  });
+
+  test('without channel updates (web sessions) the conversation is stored from its first turn', async () => {
+    const store = new MemoryStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    const first = await engine.send('web', { show: true }, 'en');
+    expect(first.seq).toBe(1);
+    expect(store.raw('web')).toBeDefined();
   });
 });

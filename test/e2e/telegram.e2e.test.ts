@@ -672,15 +672,18 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
     const sentIds = new Map<number, number[]>();
     let nextUpdate = 900_000;
     let messageId = 1;
-    /** `/help` changes no answer but is applied as one turn: the stored `seq` counts applied updates. */
-    const help = (chat: number): Update => ({
+    /**
+     * A chat's first update consents (nothing is stored before consent); then `/help`, which changes
+     * no answer but is applied as one turn: the stored `seq` counts applied updates.
+     */
+    const next = (chat: number): Update => ({
       update_id: nextUpdate++,
       message: {
         message_id: messageId++,
         date: 0,
         chat: { id: chat, type: 'private', first_name: 'T' },
         from: { id: chat, is_bot: false, first_name: 'T', language_code: 'zh-hans' },
-        text: '/help',
+        text: sent.get(chat) === 0 ? '同意' : '/help',
       },
     });
     // A deterministic sequence of kill delays (ms), so a failure can be replayed.
@@ -689,7 +692,7 @@ describe('luohu serve, killed at random points of a stream of updates', () => {
       const bot = await startPolling(stub, data, 'grammy');
       for (let i = 0; i < 12; i++) {
         const chat = chats[i % chats.length] as number;
-        const update = help(chat);
+        const update = next(chat);
         stub.push(update);
         sent.set(chat, (sent.get(chat) ?? 0) + 1);
         sentIds.set(chat, [...(sentIds.get(chat) ?? []), update.update_id]);

@@ -106,7 +106,19 @@ describe.each(stores)('a redelivered update, with %s', (_name, makeStore) => {
     await h.handle(textMsg(CHAT, '1993-04-09'));
     const stored = await h.store.get(KEY);
     expect(stored?.answers).toEqual([['birthDate', '1993-04-09']]);
-    expect(stored?.seq).toBe(3); // /start (shown), 同意, the date: the duplicate counted nowhere
+    expect(stored?.seq).toBe(2); // 同意, the date (/start stored nothing): the duplicate counted nowhere
+  });
+
+  test('before consent nothing is stored, so a redelivered /start is answered again (the welcome twice)', async () => {
+    const h = harness({ store: makeStore().store });
+    const start = textMsg(CHAT, '/start');
+    await h.handle(start);
+    await h.handle(structuredClone(start));
+    expect(await h.store.get(KEY)).toBeUndefined();
+    expect(await h.store.hasUpdate({ bot: BOT_KEY, id: start.update_id })).toBe(false);
+    expect(sendCalls(h.calls)).toHaveLength(2);
+    // Only the second welcome keeps its buttons.
+    expect(h.calls.filter((c) => c.method === 'editMessageReplyMarkup')).toHaveLength(1);
   });
 });
 

@@ -83,6 +83,54 @@ describe('consent', () => {
   });
 });
 
+describe('before consent, through the bot on a SQLite file', () => {
+  test('nothing about the person is stored: /start, /help, declining, starting again; then consent', async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const store = new SqliteStore({ file: tmp.file });
+    cleanups.push(() => store.close());
+    const h = harness({ store });
+    const ME = 9905;
+    const mine = () =>
+      readdirSync(tmp.dir).filter((name) => readFileSync(join(tmp.dir, name)).includes(`telegram:${ME}`));
+    await h.handle(textMsg(ME, '/start'));
+    await h.handle(textMsg(ME, '/help'));
+    await h.tap(ME, 1); // decline
+    await h.tap(ME, 0); // start again
+    expect(store.count()).toBe(0);
+    expect(mine()).toEqual([]);
+    expect(await store.hasUpdate({ bot: BOT_KEY, id: 0 })).toBe(false);
+    // The person was answered every time: the consent question, again with the help line, the
+    // declined note, the consent question again (each tap edited the message it was on).
+    expect(sendCalls(h.calls, ME)).toHaveLength(2);
+    expect(h.calls.filter((c) => c.method === 'editMessageText')).toHaveLength(2);
+
+    const agree = await h.tap(ME, 0);
+    const stored = await store.get(`telegram:${ME}`);
+    expect(stored?.seq).toBe(1);
+    expect(stored?.answers).toEqual([]);
+    expect(typeof stored?.meta?.consentedAt).toBe('string');
+    expect(await store.hasUpdate({ bot: BOT_KEY, id: agree.update_id })).toBe(true);
+    // The consent message itself became the first question.
+    const edit = h.calls.at(-2);
+    expect(edit?.method).toBe('editMessageText');
+    expect(edit?.payload.message_id).toBe(agree.callback_query.message?.message_id);
+  });
+
+  test('a language picked before consent is kept: stored alone, with no answer and no consent', async () => {
+    const store = new MemoryStore();
+    const h = harness({ store });
+    await h.handle(textMsg(9906, '/start'));
+    expect(await store.get('telegram:9906')).toBeUndefined();
+    await h.handle(textMsg(9906, '/language'));
+    const stored = await store.get('telegram:9906');
+    expect(stored).toMatchObject({ lang: 'en', stage: 'consent', answers: [] });
+    expect(stored?.meta?.consentedAt).toBeUndefined();
+    await h.handle(textMsg(9906, 'yes'));
+    expect((await store.get('telegram:9906'))?.lang).toBe('en');
+  });
+});
+
 describe('/delete in SQLite', () => {
   test('erases the conversation and its processed-update records from the file; other people keep theirs', async () => {
     const tmp = tempDir();
@@ -108,7 +156,8 @@ describe('/delete in SQLite', () => {
     };
     const rowsOf = (key: string) =>
       db.prepare('SELECT count(*) FROM conversations WHERE key = ?').pluck().get(key) as number;
-    expect(updatesOf(`telegram:${ME}`)).toBe(3);
+    // 同意 and the date (the /start before consent stored nothing).
+    expect(updatesOf(`telegram:${ME}`)).toBe(2);
     expect(rowsOf(`telegram:${ME}`)).toBe(1);
 
     const del = textMsg(ME, '/delete');
@@ -134,7 +183,7 @@ describe('/delete in SQLite', () => {
     ).toEqual(['bot', 'update_id', 'at']);
     expect(store.count()).toBe(1);
     expect(rowsOf(`telegram:${OTHER}`)).toBe(1);
-    expect(updatesOf(`telegram:${OTHER}`)).toBe(3);
+    expect(updatesOf(`telegram:${OTHER}`)).toBe(2);
     expect(String(sendCalls(h.calls, ME).at(-1)?.payload.text)).toContain('删除');
   });
 

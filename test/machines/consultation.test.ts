@@ -40,6 +40,14 @@ describe('consent', () => {
     const s = run(startConversation({ asOf: AS_OF }), tap('decline'), say('hi'));
     expect(view(s).kind).toBe('consent');
   });
+
+  test('"start again" tapped at consent (a declined note whose conversation was never stored) asks again, with no notice', () => {
+    const s = run(startConversation({ asOf: AS_OF }), tap('start'));
+    expect(view(s).kind).toBe('consent');
+    expect(view(s).notice).toBeUndefined();
+    // Any other unknown button there is one of an older view.
+    expect(view(run(startConversation({ asOf: AS_OF }), tap('edit'))).notice?.key).toBe('notice.moved-on');
+  });
 });
 
 describe('the interview', () => {

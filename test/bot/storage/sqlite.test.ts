@@ -500,6 +500,28 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
     expect(await erased).toBe(true);
   });
 
+  test('a turn of one look-up that writes nothing (before consent) ends at `loaded`, not at the end of the turn', async () => {
+    const s = store();
+    const writeFromElsewhere = () =>
+      raw((db) => {
+        db.pragma('busy_timeout = 0');
+        db.prepare('INSERT INTO processed_updates (bot, update_id, at) VALUES (?, ?, 0)').run('other', 1);
+      });
+    await s.load('telegram:1', { update: update(1) });
+    // The look-up's transaction holds the write lock until the turn ends...
+    expect(writeFromElsewhere).toThrow(/busy|locked/i);
+    // ...unless the engine says the turn writes nothing.
+    s.loaded('telegram:1');
+    expect(writeFromElsewhere).not.toThrow();
+    // Not a turn other conversations joined: theirs commit as before.
+    await s.load('telegram:2', { update: update(2) });
+    await s.load('telegram:3', { update: update(3) });
+    const write = s.commit('telegram:3', { ...conversation(), seq: 1 }, update(3));
+    s.loaded('telegram:2');
+    expect(await write).toBe(true);
+    expect(await s.get('telegram:3')).toBeDefined();
+  });
+
   test('look-ups of several conversations in one turn (a polling batch) still share one commit', async () => {
     const s = store();
     await Promise.all([1, 2, 3].map((id) => s.load(`telegram:${id}`, { update: update(id) })));

@@ -103,6 +103,16 @@ describe('createTelegrafMiddleware mounted under a command', () => {
     expect(keyboardSent(again.messages.at(-1))).toContain('统招（普通高等教育）');
   });
 
+  test('/consult then typed consent: nothing is stored before it, and the typed answer is still Luohu’s', async () => {
+    const person = ctx.person();
+    await person.say('/consult');
+    expect(ctx.store.size).toBe(0);
+    const agreed = await person.say('同意');
+    expect(Person.text(agreed)).toContain('出生日期');
+    expect(ctx.passed).toEqual([]);
+    expect(await ctx.store.get('telegraf:7')).toBeDefined();
+  });
+
   test('/delete ends it: the chat’s messages go on to the next middleware again', async () => {
     const person = ctx.person();
     await person.say('/consult');
