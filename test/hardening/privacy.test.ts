@@ -31,14 +31,17 @@ const CONSENT_RECORD = {
   snapshot: {},
 } as const;
 
-/** A `SqliteStore` in a temporary file on the clock `now`, closed and removed after the test. */
-function storeAt(now: () => number): SqliteStore {
+/** A `SqliteStore` in a temporary directory (`dir`), closed and removed after the test. */
+function tempStore(now?: () => number): { store: SqliteStore; dir: string } {
   const tmp = tempDir();
   cleanups.push(tmp.remove);
-  const store = new SqliteStore({ file: tmp.file, now });
+  const store = new SqliteStore(now ? { file: tmp.file, now } : { file: tmp.file });
   cleanups.push(() => store.close());
-  return store;
+  return { store, dir: tmp.dir };
 }
+
+/** A `SqliteStore` in a temporary file on the clock `now`, closed and removed after the test. */
+const storeAt = (now: () => number): SqliteStore => tempStore(now).store;
 
 describe('consent', () => {
   test('recorded with the time it was given (the engine clock), kept as later answers come', async () => {
@@ -85,14 +88,11 @@ describe('consent', () => {
 
 describe('before consent, through the bot on a SQLite file', () => {
   test('nothing about the person is stored: /start, /help, declining, starting again; then consent', async () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
-    const store = new SqliteStore({ file: tmp.file });
-    cleanups.push(() => store.close());
+    const { store, dir } = tempStore();
     const h = harness({ store });
     const ME = 9905;
     const mine = () =>
-      readdirSync(tmp.dir).filter((name) => readFileSync(join(tmp.dir, name)).includes(`telegram:${ME}`));
+      readdirSync(dir).filter((name) => readFileSync(join(dir, name)).includes(`telegram:${ME}`));
     await h.handle(textMsg(ME, '/start'));
     await h.handle(textMsg(ME, '/help'));
     await h.tap(ME, 1); // decline
@@ -133,10 +133,7 @@ describe('before consent, through the bot on a SQLite file', () => {
 
 describe('/delete in SQLite', () => {
   test('erases the conversation and its processed-update records from the file; other people keep theirs', async () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
-    const store = new SqliteStore({ file: tmp.file });
-    cleanups.push(() => store.close());
+    const { store } = tempStore();
     const h = harness({ store });
     const ME = 9902;
     const OTHER = 9903;
@@ -145,7 +142,7 @@ describe('/delete in SQLite', () => {
       await h.handle(textMsg(chat, '同意'));
       await h.handle(textMsg(chat, '1993-04-09'));
     }
-    const db = new Database(tmp.file, { readonly: true });
+    const db = new Database(store.file, { readonly: true });
     cleanups.push(() => db.close());
     // A conversation's processed updates are kept in its own row (`updates`: bot → [at, ...ids]).
     const updatesOf = (key: string) => {
