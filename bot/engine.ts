@@ -214,13 +214,16 @@ export class Engine {
     record?: StoredConversation,
     committed = false,
   ): void {
-    this.#live.delete(key);
-    if (!snapshot || !record) return;
-    this.#hold(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
+    if (!snapshot || !record) this.#live.delete(key);
+    else this.#hold(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
   }
 
-  /** Adds a live record, forgetting the least recently used past {@link LIVE_CACHE_SIZE}. */
+  /**
+   * Sets `key`'s live record as the most recently used, forgetting the least recently used past
+   * {@link LIVE_CACHE_SIZE}.
+   */
   #hold(key: string, live: Live): void {
+    this.#live.delete(key);
     this.#live.set(key, live);
     if (this.#live.size > LIVE_CACHE_SIZE) {
       const oldest = this.#live.keys().next();
@@ -300,7 +303,6 @@ export class Engine {
       // Nothing about the person is stored before they agree: the turn writes nothing. The
       // conversation is held in this process alone (with the message that shows its buttons).
       this.#store.loaded?.(key);
-      this.#live.delete(key);
       this.#hold(key, { seq: 0, snapshot: next, record: undefined, meta, committed: true });
       return { loaded, meta, duplicate: false, stale: false, erased: false, view: viewOf(next), seq: 0 };
     }
