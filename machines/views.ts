@@ -103,18 +103,24 @@ function stateName(snapshot: ConsultationSnapshot): string {
     .join(',');
 }
 
-/** Views already derived, by snapshot (snapshots never change, and views are not changed either). */
+/**
+ * Views already derived, by snapshot (snapshots never change, and views are not changed either).
+ * Results are not kept: a result's view (the decision, presented: ~6 KB) would live as long as its
+ * snapshot, which a channel's cache of live conversations keeps for minutes after the consultation
+ * ended, and is rarely asked for twice (a typed reply to the result, a stale button).
+ */
 const viewCache = new WeakMap<ConsultationSnapshot, View>();
 
 /**
- * What to show for a snapshot. The same view object is returned for the same snapshot, and the
- * parts of question views that depend on the question alone are shared: views are read-only.
+ * What to show for a snapshot. The same view object is returned for the same snapshot (a result's
+ * is derived again each time: equal, not the same object), and the parts of question views that
+ * depend on the question alone are shared: views are read-only.
  */
 export function viewOf(snapshot: ConsultationSnapshot): View {
   let view = viewCache.get(snapshot);
   if (view === undefined) {
     view = deriveView(snapshot);
-    viewCache.set(snapshot, view);
+    if (view.kind !== 'result') viewCache.set(snapshot, view);
   }
   return view;
 }
