@@ -37,7 +37,7 @@ export {
 } from './bot/i18n.js';
 export { startRetention } from './bot/storage/retention.js';
 export { SqliteStore, type SqliteStoreOptions } from './bot/storage/sqlite.js';
-export { type ConversationStore, MemoryStore } from './bot/storage/store.js';
+export { type Committed, type ConversationStore, MemoryStore } from './bot/storage/store.js';
 export { createGrammyBot, type GrammyBotOptions, registerCommands } from './bot/telegram/grammy.js';
 export { createTelegrafMiddleware, type TelegrafMiddlewareOptions } from './bot/telegram/telegraf.js';
 export type { StoredConversation } from './machines/conversation.js';

@@ -18,7 +18,7 @@ import type { ConsultationSnapshot } from '../machines/views.js';
 import { viewOf } from '../machines/views.js';
 import { POLICY_TIME_ZONE, todayIn } from '../rules/index.js';
 import { createI18n, createRenderer, DEFAULT_LANG, type I18n, isLang, LANGUAGES, type Lang } from './i18n.js';
-import type { ConversationStore, Loaded, UpdateRef } from './storage/store.js';
+import type { Committed, ConversationStore, Loaded, UpdateRef } from './storage/store.js';
 
 /** What a person sent: typed text, a tapped choice (by id), or a command. */
 export type Input =
@@ -65,14 +65,15 @@ export interface Turn {
 /**
  * How many conversations' live snapshots the engine keeps between turns. A turn whose stored `seq`
  * matches skips parsing and checking the snapshot again (with a store that has `load`, the stored
- * data is not even read: one small look-up of `seq` and the recent update ids); the store stays the
- * source of truth: a row erased behind the engine (retention purge, `/delete` from another channel)
- * reads as absent and the conversation starts afresh, whatever the engine holds.
+ * data is not even read: one small look-up of `seq` and the recent update ids, or none at all when
+ * the store checks at the commit, see {@link Committed}); the store stays the source of truth: a row
+ * erased or rewritten behind the engine (retention purge, `/delete` from another channel) reads as
+ * absent or as written, and the turn is done on that, whatever the engine holds.
  *
  * The conversations of the last few minutes are what it is for. Each one kept costs memory: its
- * snapshot, and the view derived from it (cached as long as the snapshot lives), measured ~2 KB
- * during the questions and ~8 KB at the result (the presented decision): 2,000 of them, at most
- * ~16 MB; the least recently used go first.
+ * snapshot, and the view derived from it while it asks questions (cached as long as the snapshot
+ * lives; a result's view is not kept), measured ~3–4 KB each, at the result too: 2,000 of them,
+ * ~8 MB; the least recently used go first.
  *
  * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several
  * writers, a stale cached snapshot would be detected only by its `seq`.
@@ -262,12 +263,26 @@ export class Engine {
    * Applies one input to `key`'s conversation, stores it, and returns what to show. With a channel
    * update, a conversation before consent is not stored (see {@link SendOptions.update}).
    */
-  async send(
-    key: string,
-    input: Input,
-    lang: string = DEFAULT_LANG,
-    options: SendOptions = {},
-  ): Promise<Turn> {
+  send(key: string, input: Input, lang: string = DEFAULT_LANG, options: SendOptions = {}): Promise<Turn> {
+    return this.#send(key, input, lang, options, true);
+  }
+
+  /**
+   * {@link Engine.send}. `again`: when the store finds, at the commit, that the record changed since
+   * its look-up answered `unchanged` (`'stale'`), forget the live copy and do the turn once more on
+   * the record as stored.
+   */
+  async #send(key: string, input: Input, lang: string, options: SendOptions, again: boolean): Promise<Turn> {
+    try {
+      return await this.#apply(key, input, lang, options, again);
+    } catch (error) {
+      // The turn writes nothing: a store that held anything open for it lets go.
+      this.#store.loaded?.(key);
+      throw error;
+    }
+  }
+
+  async #apply(key: string, input: Input, lang: string, options: SendOptions, again: boolean): Promise<Turn> {
     const { update } = options;
     const language = isLang(lang) ? lang : DEFAULT_LANG;
     const asOf = this.#today();
@@ -278,10 +293,13 @@ export class Engine {
       live !== undefined && live.snapshot.context.asOf === asOf && this.#store.load
         ? this.#loaded(await this.#store.load(key, { update, seq: live.seq }), asOf, language, live)
         : await this.#load(key, language, update, asOf, live);
-    if (processed)
+    if (processed) {
+      this.#store.loaded?.(key);
       return { loaded, meta, duplicate: true, stale: false, erased: false, view: viewOf(snapshot), seq };
+    }
     if ('choice' in input && input.seq !== undefined && input.seq !== seq) {
       // A button of an older view (or of a conversation since restarted): change nothing, say so.
+      this.#store.loaded?.(key);
       const view = { ...viewOf(snapshot), notice: text('notice.moved-on') };
       return { loaded, meta, duplicate: false, stale: true, erased: false, view, seq };
     }
@@ -308,7 +326,14 @@ export class Engine {
     }
     const stored = erased ? undefined : this.#record(next, seq + 1, nextMeta);
     if (update) {
-      if (!(await this.#store.commit(key, stored, update)))
+      const committed = await this.#store.commit(key, stored, update);
+      if (committed === 'stale') {
+        // Written by someone else since the look-up: the live copy is not the stored record.
+        this.#live.delete(key);
+        if (!again) throw new Error("the store answered 'stale' twice for one update");
+        return this.#apply(key, input, lang, options, false);
+      }
+      if (!committed)
         return { loaded, meta, duplicate: true, stale: false, erased: false, view: viewOf(snapshot), seq };
     } else if (stored) await this.#store.set(key, stored);
     else await this.#store.delete(key);

@@ -26,6 +26,13 @@
  * conversations up before the first of them writes, so their turn still ends with one commit; and
  * once a turn has had several writes (webhook requests read one after another in one turn, each
  * handled alone), the writes of the next turn wait for its end again.
+ *
+ * Look-ups from memory: on a quiet bot, the look-up of an update alone in flight, of a conversation
+ * this store wrote or read last with the caller's `seq`, opens no transaction and runs no statement;
+ * its commit is one conditional `UPDATE` on its own, which writes only if the row still has the
+ * recent update ids and the `seq` this store saw, and otherwise writes nothing and resolves
+ * `'stale'` (the engine then does the turn again on the stored row). So a lone update costs one
+ * statement, with no lock held while the engine works on it.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +41,7 @@ import { setImmediate } from 'node:timers';
 import Database from 'better-sqlite3';
 import type { StoredConversation } from '../../machines/conversation.js';
 import { Checkpointer } from './checkpointer.js';
-import type { ConversationStore, Loaded, LoadOptions, UpdateRef } from './store.js';
+import type { Committed, ConversationStore, Loaded, LoadOptions, UpdateRef } from './store.js';
 import {
   formatWindow,
   parseWindow,
@@ -304,6 +311,9 @@ export class SqliteStore implements ConversationStore {
   readonly #set: Database.Statement<[string, number | null, number, string]>;
   readonly #write: Database.Statement<[string, number | null, number, string, string]>;
   readonly #update: Database.Statement<[number | null, number, string, string, string, string]>;
+  readonly #updateIf: Database.Statement<
+    [number | null, number, string, string, string, string, number | null]
+  >;
   readonly #remove: Database.Statement<[string]>;
   readonly #purge: Database.Statement<[number]>;
   readonly #purgeUpdates: Database.Statement<[number]>;
@@ -338,6 +348,12 @@ export class SqliteStore implements ConversationStore {
    */
   readonly #windows = new Map<string, CachedRow>();
   readonly #dataVersion: Database.Statement<[], number>;
+  /**
+   * The conversation a look-up answered `unchanged` for from memory alone (no transaction, nothing
+   * read), until its commit or {@link SqliteStore.loaded}. While it is set, other look-ups open the
+   * turn's transaction as usual, so updates handled together keep their one commit.
+   */
+  #unverified: string | undefined;
   /** `PRAGMA data_version` when this connection last looked: it changes when another one commits. */
   #version = 0;
   #checkpointTimer: ReturnType<typeof setInterval> | undefined;
@@ -402,6 +418,13 @@ export class SqliteStore implements ConversationStore {
       this.#update = this.#db.prepare<[number | null, number, string, string, string, string]>(
         `UPDATE conversations SET seq = ?, updated_at = ?, updates = ?, data = ?
          WHERE key = ? AND updates = ?`,
+      );
+      // The same, on condition that the row is still the one this store last wrote (see `load`).
+      this.#updateIf = this.#db.prepare<
+        [number | null, number, string, string, string, string, number | null]
+      >(
+        `UPDATE conversations SET seq = ?, updated_at = ?, updates = ?, data = ?
+         WHERE key = ? AND updates = ? AND seq IS ?`,
       );
       this.#remove = this.#db.prepare<[string]>('DELETE FROM conversations WHERE key = ?');
       this.#hasClaim = this.#db
@@ -680,9 +703,31 @@ export class SqliteStore implements ConversationStore {
    * {@link ConversationStore.load}: one look-up by key; the data is read only when needed. When the
    * caller's `seq` is the one this store last wrote or read for the row and no other connection has
    * committed since (`PRAGMA data_version`), nothing is read at all.
+   *
+   * An update handled alone (no turn open, none in flight, the last turn had at most one write) of a
+   * conversation this store wrote or read last with the caller's `seq` is answered from memory: no
+   * transaction, no statement. Its commit is then one conditional `UPDATE` on its own (autocommit),
+   * written only if the row still has the recent update ids and the `seq` this store saw; otherwise
+   * it writes nothing and resolves `'stale'`, and the engine does the turn again on the stored row.
    */
   async load(key: string, options: LoadOptions): Promise<Loaded> {
     const { update } = options;
+    if (
+      this.#turn === undefined &&
+      this.#unverified === undefined &&
+      !this.#grouping &&
+      options.seq !== undefined &&
+      !this.#db.inTransaction
+    ) {
+      const cached = this.#windows.get(key);
+      if (cached !== undefined && cached.seq === options.seq) {
+        this.#unverified = key;
+        const processed =
+          update !== undefined &&
+          this.#seen(windowHas(cached.window, update.bot, update.id, this.#now()), update);
+        return { found: true, processed, unchanged: true };
+      }
+    }
     // The turn's transaction opens here: the commit that follows a load finds it open.
     const turn = this.#open(key, true);
     const cached = this.#windows.get(key);
@@ -711,6 +756,7 @@ export class SqliteStore implements ConversationStore {
 
   /** {@link ConversationStore.loaded}: a turn opened for `key`'s look-up alone ends now. */
   loaded(key: string): void {
+    if (this.#unverified === key) this.#unverified = undefined;
     const turn = this.#turn;
     if (turn !== undefined && turn.solo === key && turn.waiters.length === 0) this.#flush(turn);
   }
@@ -753,11 +799,17 @@ export class SqliteStore implements ConversationStore {
     key: string,
     conversation: StoredConversation | undefined,
     update: UpdateRef,
-  ): Promise<boolean> {
+  ): Promise<Committed> {
     const now = this.#now();
     const data = conversation === undefined ? undefined : JSON.stringify(conversation);
     const seq = conversation?.seq;
-    const turn = this.#open(key);
+    const unverified = this.#unverified === key;
+    if (unverified) {
+      this.#unverified = undefined;
+      if (data !== undefined) return this.#commitUnverified(key, data, seq, update, now);
+    }
+    // After a look-up from memory, the turn is this conversation's alone, as if the look-up opened it.
+    const turn = this.#open(key, unverified);
     if (data !== undefined) {
       const cached = this.#windows.get(key);
       if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
@@ -774,6 +826,35 @@ export class SqliteStore implements ConversationStore {
     const done = this.#inTurn(turn, () => this.#commitTx(key, data, seq, update, now));
     if (!done) return false;
     await this.#stored(turn, data === undefined, key);
+    return true;
+  }
+
+  /**
+   * The commit of a conversation that {@link SqliteStore.load} answered from memory alone: one
+   * conditional `UPDATE`, in the turn's transaction if another update's look-up has opened one since,
+   * else on its own. `'stale'` when the row is no longer the one this store saw (nothing written).
+   */
+  async #commitUnverified(
+    key: string,
+    data: string,
+    seq: number | undefined,
+    update: UpdateRef,
+    now: number,
+  ): Promise<Committed> {
+    const cached = this.#windows.get(key);
+    // Anything but the usual case (the update is newer than all the row records) goes the long way.
+    if (cached === undefined || windowHas(cached.window, update.bot, update.id, now) !== 'no') return 'stale';
+    const { window: next, raw } = pushFormatted(cached.window, cached.raw, update.bot, update.id, now);
+    // The turn another update's look-up opened since, if any (joining it, the turn is no one's alone).
+    const turn = this.#turn === undefined ? undefined : this.#open(key);
+    const run = () => this.#updateIf.run(seq ?? null, now, raw, data, key, cached.raw, cached.seq ?? null);
+    if (this.#inTurn(turn, run).changes !== 1) {
+      this.#windows.delete(key);
+      return 'stale';
+    }
+    this.#remember(key, raw, next, seq ?? null);
+    if (turn !== undefined) await this.#stored(turn, false, key);
+    else if (!this.#db.inTransaction) this.#wrote();
     return true;
   }
 

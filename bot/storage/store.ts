@@ -31,6 +31,14 @@ export type Loaded =
   /** The stored record still has the `seq` given in the options: the caller's copy is current. */
   | { readonly found: true; readonly processed: boolean; readonly unchanged: true };
 
+/**
+ * What {@link ConversationStore.commit} did: `true`, committed; `false`, nothing written, the update
+ * was already recorded (a redelivery); `'stale'`, nothing written, the record changed since a
+ * {@link ConversationStore.load} that answered `unchanged` without looking (load it again and redo
+ * the turn on what it finds).
+ */
+export type Committed = boolean | 'stale';
+
 /** A key-value store of conversations, one per person and channel (e.g. `telegram:12345`). */
 export interface ConversationStore {
   /** The stored conversation, or undefined when there is none. */
@@ -48,7 +56,9 @@ export interface ConversationStore {
   /**
    * Commits the effect of one update atomically: the conversation written (or, when `conversation`
    * is undefined, erased with everything tied to `key`) and the update recorded, in one transaction.
-   * Resolves false and changes nothing when the update was already recorded.
+   * Resolves false and changes nothing when the update was already recorded; resolves `'stale'` and
+   * changes nothing when the record is no longer the one an optimistic `load` answered `unchanged`
+   * for (see {@link ConversationStore.load}).
    *
    * Resolve true only once the write is stored as durably as the store stores anything: the channels
    * reply to the update and acknowledge it to Telegram after that. A store may group the commits of
@@ -60,7 +70,7 @@ export interface ConversationStore {
    * crash between them either loses the answer or applies it twice, and two deliveries of one
    * update racing each other could both be applied.
    */
-  commit(key: string, conversation: StoredConversation | undefined, update: UpdateRef): Promise<boolean>;
+  commit(key: string, conversation: StoredConversation | undefined, update: UpdateRef): Promise<Committed>;
   /**
    * Records an update that changes no conversation (a sticker, a group message), so that its reply
    * is sent once. Resolves false when it was already recorded.
@@ -73,6 +83,10 @@ export interface ConversationStore {
    * **WARNING:** answer `unchanged` only when the stored record's `seq` equals `options.seq` and the
    * record was written by this process (one writer per store): the engine then keeps using its
    * own copy. A record replaced with the same `seq` by someone else would go unnoticed.
+   *
+   * A store may also answer `unchanged` without looking, from what it wrote last, and check at the
+   * commit instead (`SqliteStore` does for an update handled alone): its `commit` must then write only
+   * if the record is still the one it wrote, and resolve `'stale'` otherwise.
    */
   load?(key: string, options: LoadOptions): Promise<Loaded>;
   /** Says that `key`'s turn that began with {@link ConversationStore.load} writes nothing. */
@@ -156,7 +170,7 @@ export class MemoryStore implements ConversationStore {
     key: string,
     conversation: StoredConversation | undefined,
     update: UpdateRef,
-  ): Promise<boolean> {
+  ): Promise<Committed> {
     // Synchronous from the check to the last write: nothing else runs in between.
     if (this.#has(update, key)) return false;
     if (conversation === undefined) {

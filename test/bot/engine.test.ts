@@ -1,7 +1,14 @@
 /** The engine over a store: one look-up per update, the live snapshot, and what `remember` defers. */
 import { describe, expect, test } from 'vitest';
 import { Engine, LIVE_CACHE_SIZE } from '../../bot/engine.js';
-import { type Loaded, type LoadOptions, MemoryStore, type UpdateRef } from '../../bot/storage/store.js';
+import {
+  type Committed,
+  type Loaded,
+  type LoadOptions,
+  MemoryStore,
+  type UpdateRef,
+} from '../../bot/storage/store.js';
+import type { StoredConversation } from '../../machines/conversation.js';
 
 const AS_OF = '2026-11-28';
 const BOT = 'telegram:42';
@@ -108,6 +115,76 @@ describe('Engine.remember', () => {
     // No conversation: nothing happens.
     await engine.remember('web:3', { asOf: AS_OF });
     expect(await store.get('web:3')).toBeUndefined();
+  });
+});
+
+describe("Engine.send when the store finds its look-up stale at the commit ('stale')", () => {
+  /** A MemoryStore whose next `staleCommits` commits write nothing and answer 'stale'. */
+  class StaleStore extends CountingStore {
+    staleCommits = 0;
+    readonly ended: string[] = [];
+    override async commit(key: string, c: StoredConversation | undefined, u: UpdateRef): Promise<Committed> {
+      if (this.staleCommits > 0) {
+        this.staleCommits--;
+        return 'stale';
+      }
+      return super.commit(key, c, u);
+    }
+    loaded(key: string): void {
+      this.ended.push(key);
+    }
+  }
+
+  test('the turn is done again on the stored record, read afresh, and committed once', async () => {
+    const store = new StaleStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    // Someone else stored the person further on (a birth date answered) with the same seq.
+    const record = JSON.parse(store.raw('k') ?? '{}') as StoredConversation;
+    const theirs = { ...record, answers: [['birthDate', '1993-04-09']] } as unknown as StoredConversation;
+    await store.set('k', { ...theirs, seq: 1 });
+    store.staleCommits = 1;
+    const loadsBefore = store.loads.length;
+    const turn = await engine.send('k', { choice: 'bachelor' }, 'en', { update: update() });
+    // Two look-ups: the first answered from the live copy, the second read the record.
+    expect(store.loads.slice(loadsBefore).map((l) => ('unchanged' in l ? 'unchanged' : 'read'))).toEqual([
+      'unchanged',
+      'read',
+    ]);
+    expect(turn.duplicate).toBe(false);
+    expect(turn.seq).toBe(2);
+    const stored = JSON.parse(store.raw('k') ?? '{}') as { seq: number; answers: [string, unknown][] };
+    expect(stored.seq).toBe(2);
+    expect(Object.fromEntries(stored.answers)).toMatchObject({ birthDate: '1993-04-09' });
+  });
+
+  test("a store that answers 'stale' again: the update fails, nothing is written, and the store is told", async () => {
+    const store = new StaleStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    const before = store.raw('k');
+    store.staleCommits = 2;
+    await expect(engine.send('k', { text: '1993-04-09' }, 'en', { update: update() })).rejects.toThrow(
+      /stale/,
+    );
+    expect(store.raw('k')).toBe(before);
+    expect(store.ended).toEqual(['k']);
+    // The next update goes on from the stored record.
+    const next = await engine.send('k', { text: '1993-04-09' }, 'en', { update: update() });
+    expect(next.seq).toBe(2);
+  });
+
+  test('a redelivery and a stale button write nothing and tell the store so', async () => {
+    const store = new StaleStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    const first = update();
+    await engine.send('k', { choice: 'agree' }, 'en', { update: first });
+    store.ended.length = 0;
+    expect((await engine.send('k', { choice: 'agree' }, 'en', { update: first })).duplicate).toBe(true);
+    expect((await engine.send('k', { choice: 'bachelor', seq: 0 }, 'en', { update: update() })).stale).toBe(
+      true,
+    );
+    expect(store.ended).toEqual(['k', 'k']);
   });
 });
 

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { Engine } from '../../../bot/engine.js';
 import { DATABASE_FILE, databaseFile, SqliteStore } from '../../../bot/storage/sqlite.js';
+import type { Committed } from '../../../bot/storage/store.js';
 import {
   restoreConversation,
   type StoredConversation,
@@ -593,7 +594,7 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
 
   test("inside the caller's transaction, writes belong to it and resolve at once", async () => {
     const s = store();
-    let inside: Promise<boolean> | undefined;
+    let inside: Promise<Committed> | undefined;
     s.transaction(() => {
       inside = s.commit('k', { ...conversation(), seq: 1 }, update(1));
       expect(committed()).toBe(0);
@@ -638,10 +639,23 @@ describe('SqliteStore: group commit (one transaction per turn of the event loop)
 describe('SqliteStore: load without a read when nothing changed', () => {
   const BOT = 'telegram:42';
   const update = (id: number) => ({ bot: BOT, id });
-  /** The end of the store's turn (its transaction holds the write lock until then). */
-  const turnEnds = () => new Promise((resolve) => setImmediate(resolve));
+  /** How many conversations another connection sees: only what is committed. */
+  const committed = () => raw((db) => db.prepare('SELECT count(*) FROM conversations').pluck().get());
+  /** Writes a row of no conversation from another connection, failing at once if it is locked. */
+  const writeFromElsewhere = () =>
+    raw((db) => {
+      db.pragma('busy_timeout = 0');
+      db.prepare('INSERT OR IGNORE INTO processed_updates (bot, update_id, at) VALUES (?, ?, 0)').run('x', 1);
+    });
+  /** Another process rewrites `k` with a new seq (the caller's copy is then stale). */
+  const rewrite = (key: string, seq: number) =>
+    raw((db) =>
+      db
+        .prepare('UPDATE conversations SET seq = ?, data = ? WHERE key = ?')
+        .run(seq, JSON.stringify({ ...conversation(), seq }), key),
+    );
 
-  test("the row another connection rewrote or erased since is read again, not taken for the caller's copy", async () => {
+  test('an update handled alone is looked up from memory, with no lock held, and committed by one write at once', async () => {
     const s = store();
     expect(await s.commit('k', { ...conversation(), seq: 1 }, update(1))).toBe(true);
     expect(await s.load('k', { update: update(2), seq: 1 })).toEqual({
@@ -649,18 +663,103 @@ describe('SqliteStore: load without a read when nothing changed', () => {
       processed: false,
       unchanged: true,
     });
-    await turnEnds();
-    // Another process writes the row with a new seq (the caller's copy, seq 1, is now stale).
-    raw((db) =>
-      db
-        .prepare('UPDATE conversations SET seq = 5, data = ? WHERE key = ?')
-        .run(JSON.stringify({ ...conversation(), seq: 5 }), 'k'),
-    );
+    // No transaction is open between the look-up and the commit: others can write meanwhile.
+    expect(writeFromElsewhere).not.toThrow();
+    const write = s.commit('k', { ...conversation(), seq: 2 }, update(2));
+    expect(raw((db) => db.prepare("SELECT seq FROM conversations WHERE key = 'k'").pluck().get())).toBe(2);
+    expect(await write).toBe(true);
+    expect(await s.load('k', { update: update(2), seq: 2 })).toEqual({
+      found: true,
+      processed: true,
+      unchanged: true,
+    });
+  });
+
+  test("a row another connection rewrote after a look-up from memory is not overwritten: the commit is 'stale'", async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    expect(await s.load('k', { update: update(2), seq: 1 })).toMatchObject({ unchanged: true });
+    rewrite('k', 5);
+    expect(await s.commit('k', { ...conversation(), seq: 2 }, update(2))).toBe('stale');
+    expect((await s.get('k'))?.seq).toBe(5);
+    expect(await s.hasUpdate(update(2), 'k')).toBe(false);
+    // The next look-up reads the row: the caller's seq 1 is not taken for it.
     const reread = await s.load('k', { update: update(2), seq: 1 });
     expect('conversation' in reread && reread.conversation.seq).toBe(5);
-    await turnEnds();
+    expect(await s.commit('k', { ...conversation(), seq: 6 }, update(2))).toBe(true);
+    expect((await s.get('k'))?.seq).toBe(6);
+  });
+
+  test("a row another connection erased, or that recorded the update, after a look-up from memory: 'stale', nothing written", async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    await s.load('k', { update: update(2), seq: 1 });
     raw((db) => db.prepare("DELETE FROM conversations WHERE key = 'k'").run());
-    expect(await s.load('k', { update: update(2), seq: 5 })).toEqual({ found: false, processed: false });
+    expect(await s.commit('k', { ...conversation(), seq: 2 }, update(2))).toBe('stale');
+    expect(committed()).toBe(0);
+    expect(await s.load('k', { update: update(2), seq: 1 })).toEqual({ found: false, processed: false });
+    s.loaded('k');
+    // Another process handled update 4 (a redelivery racing this one): it is in the row's ids.
+    await s.commit('j', { ...conversation(), seq: 1 }, update(3));
+    await s.load('j', { update: update(4), seq: 1 });
+    raw((db) =>
+      db
+        .prepare("UPDATE conversations SET seq = 2, updates = ? WHERE key = 'j'")
+        .run(JSON.stringify({ [BOT]: [Date.now(), 3, 4] })),
+    );
+    expect(await s.commit('j', { ...conversation(), seq: 2 }, update(4))).toBe('stale');
+    expect(await s.load('j', { update: update(4), seq: 2 })).toMatchObject({ processed: true });
+  });
+
+  test('while a look-up from memory is in flight, other look-ups open the turn, and its commit joins it', async () => {
+    const s = store();
+    await s.commit('a', { ...conversation(), seq: 1 }, update(1));
+    await s.commit('b', { ...conversation(), seq: 1 }, update(2));
+    await s.load('a', { update: update(3), seq: 1 });
+    // A second update handled meanwhile (a polling batch): its look-up takes the write lock.
+    await s.load('b', { update: update(4), seq: 1 });
+    expect(writeFromElsewhere).toThrow(/busy|locked/i);
+    const first = s.commit('a', { ...conversation(), seq: 2 }, update(3));
+    const second = s.commit('b', { ...conversation(), seq: 2 }, update(4));
+    // One commit for both, at the end of the turn.
+    const seqs = () => raw((db) => db.prepare('SELECT seq FROM conversations ORDER BY key').pluck().all());
+    expect(seqs()).toEqual([1, 1]);
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect(seqs()).toEqual([2, 2]);
+  });
+
+  test('a look-up that opens the turn still reads a row another connection wrote since (PRAGMA data_version)', async () => {
+    const s = store();
+    await s.commit('a', { ...conversation(), seq: 1 }, update(1));
+    await s.commit('b', { ...conversation(), seq: 1 }, update(2));
+    await s.load('a', { update: update(3), seq: 1 });
+    rewrite('b', 5);
+    const reread = await s.load('b', { update: update(4), seq: 1 });
+    expect('conversation' in reread && reread.conversation.seq).toBe(5);
+    // The look-up from memory before it cannot be trusted either: its commit writes nothing.
+    expect(await s.commit('a', { ...conversation(), seq: 2 }, update(3))).toBe('stale');
+    expect(await s.commit('b', { ...conversation(), seq: 6 }, update(4))).toBe(true);
+  });
+
+  test('the engine does a turn again on the record another process wrote since, not on its live copy', async () => {
+    const s = store();
+    const engine = new Engine({ store: s, today: () => AS_OF });
+    const key = 'telegram:7';
+    await engine.send(key, { choice: 'agree' }, 'en', { update: update(1) });
+    expect((await s.get(key))?.seq).toBe(1);
+    // Another process stores the same person further on: birth date and degree answered, seq 7.
+    rewrite(key, 7);
+    const turn = await engine.send(key, { choice: 'yes' }, 'en', { update: update(2) });
+    expect(turn.duplicate).toBe(false);
+    const stored = await s.get(key);
+    expect(stored?.seq).toBe(8);
+    // The answers of the stored record are kept (the live copy had none of them).
+    const { snapshot } = restoreConversation(stored as StoredConversation, AS_OF, {
+      asOf: AS_OF,
+      lang: 'en',
+    });
+    expect(snapshot.context.answers).toMatchObject({ birthDate: '1993-04-09', education: 'bachelor' });
+    expect(await s.hasUpdate(update(2), key)).toBe(true);
   });
 
   test('a set by this store changes the seq it answers for', async () => {
