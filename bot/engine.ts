@@ -72,23 +72,30 @@ export interface Turn {
  *
  * The conversations of the last few minutes are what it is for. Each one kept costs memory: its
  * snapshot, and the view derived from it while it asks questions (cached as long as the snapshot
- * lives; a result's view is not kept), measured ~3–4 KB each, at the result too: 2,000 of them,
- * ~8 MB; the least recently used go first.
+ * lives; a result's view is not kept; the stored record only until a commit with a channel update),
+ * measured ~3 KB each, at the result too: 2,000 of them, ~6 MB; the least recently used go first.
  *
  * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several
  * writers, a stale cached snapshot would be detected only by its `seq`.
  */
 export const LIVE_CACHE_SIZE = 2_000;
 
+/** {@link Live.record} of a conversation stored by a commit with a channel update. */
+const COMMITTED = Symbol('committed');
+
 /** The live record of a conversation this process stored last (see {@link LIVE_CACHE_SIZE}). */
 interface Live {
   readonly seq: number;
   readonly snapshot: ConsultationSnapshot;
   /**
-   * The record as stored; undefined for a conversation not stored (before consent, see
-   * {@link beforeConsent}), kept here alone with its channel meta until it is stored or forgotten.
+   * The record as stored, which saves a read when the channel's meta is written at once
+   * ({@link Engine.remember}); {@link COMMITTED} when it was stored by a commit with a channel update,
+   * whose meta waits for the next commit instead (the record would only be held, and every object of
+   * it copied by the garbage collector for as long as the conversation stays live); undefined for a
+   * conversation not stored (before consent, see {@link beforeConsent}), kept here alone with its
+   * channel meta until it is stored or forgotten.
    */
-  readonly record: StoredConversation | undefined;
+  readonly record: StoredConversation | typeof COMMITTED | undefined;
   /** The channel's meta: as stored, or as remembered since (see {@link Engine.remember}). */
   meta: Meta;
   /** Stored by a commit with a channel update: {@link Engine.remember} may leave it to the next one. */
@@ -216,7 +223,14 @@ export class Engine {
     committed = false,
   ): void {
     if (!snapshot || !record) this.#live.delete(key);
-    else this.#hold(key, { seq, snapshot, record, meta: record.meta ?? {}, committed });
+    else
+      this.#hold(key, {
+        seq,
+        snapshot,
+        record: committed ? COMMITTED : record,
+        meta: record.meta ?? {},
+        committed,
+      });
   }
 
   /**
@@ -387,7 +401,8 @@ export class Engine {
   /** {@link Engine.remember} when the meta is written at once. */
   async #rememberNow(key: string, meta: Meta, live: Live | undefined): Promise<void> {
     // The record this process stored last for the conversation saves a read.
-    const stored = live?.record ?? (await this.#store.get(key));
+    const kept = live?.record;
+    const stored = kept !== undefined && kept !== COMMITTED ? kept : await this.#store.get(key);
     if (!stored) return;
     const record = { ...stored, meta };
     await this.#store.set(key, record);
