@@ -269,7 +269,7 @@ export class Engine {
       const record = this.#record(snapshot, seq, meta);
       await this.#store.set(key, record);
       this.#keep(key, seq, snapshot, record);
-    }
+    } else this.#store.loaded?.(key);
     return { view: viewOf(snapshot), erased: false, loaded, seq, stale: false, duplicate: false, meta };
   }
 

@@ -105,7 +105,7 @@ function stateName(snapshot: ConsultationSnapshot): string {
 
 /**
  * Views already derived, by snapshot (snapshots never change, and views are not changed either).
- * Results are not kept: a result's view (the decision, presented: ~6 KB) would live as long as its
+ * Results are not kept: a result's view (the decision, presented: ~5 KB) would live as long as its
  * snapshot, which a channel's cache of live conversations keeps for minutes after the consultation
  * ended, and is rarely asked for twice (a typed reply to the result, a stale button).
  */

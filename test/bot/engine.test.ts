@@ -186,6 +186,18 @@ describe("Engine.send when the store finds its look-up stale at the commit ('sta
     );
     expect(store.ended).toEqual(['k', 'k']);
   });
+
+  test('showing the current view of a stored conversation writes nothing and tells the store so', async () => {
+    const store = new StaleStore();
+    const engine = new Engine({ store, today: () => AS_OF });
+    await engine.send('k', { choice: 'agree' }, 'en', { update: update() });
+    store.ended.length = 0;
+    const before = store.raw('k');
+    const turn = await engine.current('k', 'en');
+    expect(turn.loaded).toBe('restored');
+    expect(store.raw('k')).toBe(before);
+    expect(store.ended).toEqual(['k']);
+  });
 });
 
 describe('Engine.send before consent (with channel updates)', () => {
