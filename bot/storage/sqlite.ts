@@ -704,15 +704,19 @@ export class SqliteStore implements ConversationStore {
    * caller's `seq` is the one this store last wrote or read for the row and no other connection has
    * committed since (`PRAGMA data_version`), nothing is read at all.
    *
-   * An update handled alone (no turn open, none in flight, the last turn had at most one write) of a
-   * conversation this store wrote or read last with the caller's `seq` is answered from memory: no
+   * A channel update handled alone (no turn open, none in flight, the last turn had at most one
+   * write) of a conversation this store wrote or read last with the caller's `seq` is answered from
+   * memory: no
    * transaction, no statement. Its commit is then one conditional `UPDATE` on its own (autocommit),
    * written only if the row still has the recent update ids and the `seq` this store saw; otherwise
    * it writes nothing and resolves `'stale'`, and the engine does the turn again on the stored row.
    */
   async load(key: string, options: LoadOptions): Promise<Loaded> {
     const { update } = options;
+    // Only a channel update's look-up: its commit is the conditional write (a look-up without one
+    // is followed by `set`, which writes whatever the row holds, so it must hold the row first).
     if (
+      update !== undefined &&
       this.#turn === undefined &&
       this.#unverified === undefined &&
       !this.#grouping &&
@@ -722,9 +726,7 @@ export class SqliteStore implements ConversationStore {
       const cached = this.#windows.get(key);
       if (cached !== undefined && cached.seq === options.seq) {
         this.#unverified = key;
-        const processed =
-          update !== undefined &&
-          this.#seen(windowHas(cached.window, update.bot, update.id, this.#now()), update);
+        const processed = this.#seen(windowHas(cached.window, update.bot, update.id, this.#now()), update);
         return { found: true, processed, unchanged: true };
       }
     }

@@ -675,6 +675,16 @@ describe('SqliteStore: load without a read when nothing changed', () => {
     });
   });
 
+  test('a look-up without a channel update (followed by `set`) still holds the row until the end of its turn', async () => {
+    const s = store();
+    await s.commit('k', { ...conversation(), seq: 1 }, update(1));
+    expect(await s.load('k', { seq: 1 })).toEqual({ found: true, processed: false, unchanged: true });
+    expect(writeFromElsewhere).toThrow(/busy|locked/i);
+    await s.set('k', { ...conversation(), seq: 2 });
+    expect(writeFromElsewhere).not.toThrow();
+    expect((await s.get('k'))?.seq).toBe(2);
+  });
+
   test("a row another connection rewrote after a look-up from memory is not overwritten: the commit is 'stale'", async () => {
     const s = store();
     await s.commit('k', { ...conversation(), seq: 1 }, update(1));
