@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { answerFits } from './answer.js';
 import { answerUpdate, consultationMachine, MACHINE_VERSION } from './consultation.js';
 import {
+  answersOf,
   ask,
   type ConsultationContext,
   type ConsultationInput,
@@ -409,12 +410,12 @@ function contextOf(
   state: StoredState,
 ): ConsultationContext | undefined {
   const { asOf } = state;
-  const answers: Record<string, unknown> = {};
+  const answers = answersOf({});
   const order: QuestionId[] = [];
   const unknown: QuestionId[] = [];
   for (const [question, value, dontKnow] of stored.answers) {
-    if (Object.hasOwn(answers, question) || !answerFits(question, value, { asOf })) return undefined;
-    answers[question] = value;
+    if (answers[question] !== undefined || !answerFits(question, value, { asOf })) return undefined;
+    (answers as Record<QuestionId, unknown>)[question] = value;
     order.push(question);
     if (dontKnow === 1) unknown.push(question);
   }
@@ -507,7 +508,7 @@ function resolveStored(record: StoredConversation): ConsultationSnapshot | undef
       ([q, answer]) => QUESTION_SET.has(q) && answerFits(q as QuestionId, answer, { asOf: c.asOf }),
     );
     value = persisted.data.value;
-    context = fits ? (c as ConsultationContext) : undefined;
+    context = fits ? { ...(c as ConsultationContext), answers: answersOf(c.answers) } : undefined;
   }
   if (context === undefined) return undefined;
   try {

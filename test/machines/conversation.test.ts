@@ -7,6 +7,7 @@ import {
   storeConversation,
 } from '../../machines/conversation.js';
 import type { ConsultationEvent } from '../../machines/events.js';
+import { QUESTION_IDS } from '../../machines/questions.js';
 import { viewOf } from '../../machines/views.js';
 import { AS_OF, command, say, tap } from './support.js';
 
@@ -55,6 +56,21 @@ describe('store and restore', () => {
     }
     expect(viewOf(interrupted).decision).toEqual(viewOf(straight).decision);
     expect(viewOf(straight).kind).toBe('result');
+  });
+
+  test("every context's answers have one shape: each question's key, in the catalogue's order", () => {
+    const keys = (snapshot: ReturnType<typeof startConversation>) => Object.keys(snapshot.context.answers);
+    let snapshot = startConversation(FALLBACK);
+    expect(keys(snapshot)).toEqual([...QUESTION_IDS]);
+    // Answered, gone back over, edited from the summary, restored at every step: always the same keys.
+    for (const event of PATH) {
+      snapshot = stepConversation(snapshot, event);
+      expect(keys(snapshot)).toEqual([...QUESTION_IDS]);
+      const restored = restoreConversation(roundTrip(storeConversation(snapshot)), AS_OF, FALLBACK);
+      expect(keys(restored.snapshot)).toEqual([...QUESTION_IDS]);
+    }
+    // The unanswered ones are undefined, so nothing of them is stored or sent.
+    expect(JSON.stringify(startConversation(FALLBACK).context.answers)).toBe('{}');
   });
 
   test('a stored conversation is small', () => {

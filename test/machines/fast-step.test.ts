@@ -127,8 +127,9 @@ describe('the fast path of stepConversation', () => {
       AS_OF,
       (path) => {
         let fast = both(startConversation({ asOf: AS_OF }), { type: 'CHOOSE', id: 'agree' });
-        for (const [question, value] of Object.entries(path.final.context.answers))
-          fast = both(fast, { type: 'ANSWER', question: question as 'skill', value });
+        const { answers, order } = path.final.context;
+        for (const question of order)
+          fast = both(fast, { type: 'ANSWER', question: question as 'skill', value: answers[question] });
         expect(fast.value).toEqual({ active: 'result' });
       },
       () => {},
