@@ -71,8 +71,7 @@ export interface Turn {
  * absent or as written, and the turn is done on that, whatever the engine holds.
  *
  * The conversations of the last few minutes are what it is for. Each one kept costs memory: its
- * snapshot, and the view derived from it while it asks questions (cached as long as the snapshot
- * lives; a result's view is not kept; the stored record only until a commit with a channel update),
+ * snapshot (views are derived afresh; the stored record only until a commit with a channel update),
  * measured ~3 KB each, at the result too: 2,000 of them, ~6 MB; the least recently used go first.
  *
  * **WARNING:** assumes one process writes a store (as SQLite's WAL mode does anyway); with several

@@ -104,28 +104,17 @@ function stateName(snapshot: ConsultationSnapshot): string {
 }
 
 /**
- * Views already derived, by snapshot (snapshots never change, and views are not changed either).
- * Results are not kept: a result's view (the decision, presented: ~5 KB) would live as long as its
- * snapshot, which a channel's cache of live conversations keeps for minutes after the consultation
- * ended, and is rarely asked for twice (a typed reply to the result, a stale button).
- */
-const viewCache = new WeakMap<ConsultationSnapshot, View>();
-
-/**
- * What to show for a snapshot. The same view object is returned for the same snapshot (a result's
- * is derived again each time: equal, not the same object), and the parts of question views that
- * depend on the question alone are shared: views are read-only.
+ * What to show for a snapshot, derived afresh at each call: equal views for the same snapshot, not
+ * the same object. A question's view is a literal over parts shared by every view of the question
+ * (its prompt, help and choices, frozen: channels keep what they render of them), so it costs next
+ * to nothing; a result's view runs the decision and presents it, so call it once per turn. Views are
+ * read-only.
+ *
+ * No cache by snapshot: a `WeakMap` entry per snapshot (one per message) cost more, in its look-ups
+ * and in the garbage collector's work on its entries, than deriving a question's view again, and
+ * kept each result's presented decision alive as long as its snapshot.
  */
 export function viewOf(snapshot: ConsultationSnapshot): View {
-  let view = viewCache.get(snapshot);
-  if (view === undefined) {
-    view = deriveView(snapshot);
-    if (view.kind !== 'result') viewCache.set(snapshot, view);
-  }
-  return view;
-}
-
-function deriveView(snapshot: ConsultationSnapshot): View {
   const { context } = snapshot;
   const value = snapshot.value as unknown;
   const sub =
