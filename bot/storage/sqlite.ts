@@ -310,8 +310,7 @@ export class SqliteStore implements ConversationStore {
   readonly #selectWindow: Database.Statement<[string], string>;
   readonly #set: Database.Statement<[string, number | null, number, string]>;
   readonly #write: Database.Statement<[string, number | null, number, string, string]>;
-  readonly #update: Database.Statement<[number | null, number, string, string, string, string]>;
-  readonly #updateIf: Database.Statement<
+  readonly #update: Database.Statement<
     [number | null, number, string, string, string, string, number | null]
   >;
   readonly #remove: Database.Statement<[string]>;
@@ -415,14 +414,9 @@ export class SqliteStore implements ConversationStore {
          ON CONFLICT (key) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at,
            updates = excluded.updates, data = excluded.data`,
       );
-      this.#update = this.#db.prepare<[number | null, number, string, string, string, string]>(
-        `UPDATE conversations SET seq = ?, updated_at = ?, updates = ?, data = ?
-         WHERE key = ? AND updates = ?`,
-      );
-      // The same, on condition that the row is still the one this store last wrote (see `load`).
-      this.#updateIf = this.#db.prepare<
-        [number | null, number, string, string, string, string, number | null]
-      >(
+      // The row rewritten on condition that it is still the one this store last saw (its recent
+      // update ids and its seq): one statement for the usual commit (see `commit`).
+      this.#update = this.#db.prepare<[number | null, number, string, string, string, string, number | null]>(
         `UPDATE conversations SET seq = ?, updated_at = ?, updates = ?, data = ?
          WHERE key = ? AND updates = ? AND seq IS ?`,
       );
@@ -812,22 +806,37 @@ export class SqliteStore implements ConversationStore {
     }
     // After a look-up from memory, the turn is this conversation's alone, as if the look-up opened it.
     const turn = this.#open(key, unverified);
-    if (data !== undefined) {
-      const cached = this.#windows.get(key);
-      if (cached !== undefined && windowHas(cached.window, update.bot, update.id, now) === 'no') {
-        const { window: next, raw } = pushFormatted(cached.window, cached.raw, update.bot, update.id, now);
-        const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw);
-        if (this.#inTurn(turn, run).changes === 1) {
-          this.#remember(key, raw, next, seq ?? null);
-          await this.#stored(turn, false, key);
-          return true;
-        }
-      }
+    if (data !== undefined && this.#rewrite(turn, key, data, seq, update, now)) {
+      await this.#stored(turn, false, key);
+      return true;
     }
     // Inside the turn's transaction, better-sqlite3 makes this one a savepoint.
     const done = this.#inTurn(turn, () => this.#commitTx(key, data, seq, update, now));
     if (!done) return false;
     await this.#stored(turn, data === undefined, key);
+    return true;
+  }
+
+  /**
+   * The usual commit, one statement: the row rewritten with the update's id added to its recent
+   * ids, on condition that it still has the ids and `seq` this store last saw (then the update is
+   * newer than every one recorded for the conversation, so it is not a redelivery). False when it
+   * wrote nothing (no such row remembered, an update the ids cannot vouch for, a row changed since).
+   */
+  #rewrite(
+    turn: Turn | undefined,
+    key: string,
+    data: string,
+    seq: number | undefined,
+    update: UpdateRef,
+    now: number,
+  ): boolean {
+    const cached = this.#windows.get(key);
+    if (cached === undefined || windowHas(cached.window, update.bot, update.id, now) !== 'no') return false;
+    const { window: next, raw } = pushFormatted(cached.window, cached.raw, update.bot, update.id, now);
+    const run = () => this.#update.run(seq ?? null, now, raw, data, key, cached.raw, cached.seq ?? null);
+    if (this.#inTurn(turn, run).changes !== 1) return false;
+    this.#remember(key, raw, next, seq ?? null);
     return true;
   }
 
@@ -843,18 +852,14 @@ export class SqliteStore implements ConversationStore {
     update: UpdateRef,
     now: number,
   ): Promise<Committed> {
-    const cached = this.#windows.get(key);
-    // Anything but the usual case (the update is newer than all the row records) goes the long way.
-    if (cached === undefined || windowHas(cached.window, update.bot, update.id, now) !== 'no') return 'stale';
-    const { window: next, raw } = pushFormatted(cached.window, cached.raw, update.bot, update.id, now);
     // The turn another update's look-up opened since, if any (joining it, the turn is no one's alone).
     const turn = this.#turn === undefined ? undefined : this.#open(key);
-    const run = () => this.#updateIf.run(seq ?? null, now, raw, data, key, cached.raw, cached.seq ?? null);
-    if (this.#inTurn(turn, run).changes !== 1) {
+    // Anything but the usual case (the row as this store saw it, the update newer than all it
+    // records) writes nothing: the engine does the turn again on a look-up that reads the row.
+    if (!this.#rewrite(turn, key, data, seq, update, now)) {
       this.#windows.delete(key);
       return 'stale';
     }
-    this.#remember(key, raw, next, seq ?? null);
     if (turn !== undefined) await this.#stored(turn, false, key);
     else if (!this.#db.inTransaction) this.#wrote();
     return true;
